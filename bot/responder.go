@@ -1,0 +1,213 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/beianbot/beianbot/faq"
+	"github.com/beianbot/beianbot/internal/metrics"
+	"github.com/beianbot/beianbot/internal/store"
+)
+
+// Config configures a Responder.
+type Config struct {
+	// Index is the FAQ to answer from. Required.
+	Index *faq.Index
+	// Checker runs domain checks; nil means the check is not configured.
+	Checker Checker
+	// Store keeps the check cache and per-user limits; nil means in memory.
+	Store store.Store
+	// Metrics may be nil.
+	Metrics *metrics.Metrics
+	// Logger may be nil (nothing is logged).
+	Logger *slog.Logger
+	// CheckLimit is how many checks one user may start per CheckWindow
+	// (defaults: 5 per minute).
+	CheckLimit  int
+	CheckWindow time.Duration
+	// CheckCacheTTL is how long a check result is reused (default 5 minutes).
+	CheckCacheTTL time.Duration
+}
+
+// Responder turns messages into replies. It is safe for concurrent use, and
+// its FAQ can be swapped while it runs (SetIndex).
+type Responder struct {
+	index   atomic.Pointer[faq.Index]
+	checker Checker
+	store   store.Store
+	metrics *metrics.Metrics
+	logger  *slog.Logger
+
+	checkLimit  int
+	checkWindow time.Duration
+	cacheTTL    time.Duration
+}
+
+// New returns a Responder for cfg.
+func New(cfg Config) *Responder {
+	r := &Responder{
+		checker:     cfg.Checker,
+		store:       cfg.Store,
+		metrics:     cfg.Metrics,
+		logger:      cfg.Logger,
+		checkLimit:  cfg.CheckLimit,
+		checkWindow: cfg.CheckWindow,
+		cacheTTL:    cfg.CheckCacheTTL,
+	}
+	if r.store == nil {
+		r.store = store.NewMemory()
+	}
+	if r.logger == nil {
+		r.logger = slog.New(slog.DiscardHandler)
+	}
+	if r.checkLimit <= 0 {
+		r.checkLimit = 5
+	}
+	if r.checkWindow <= 0 {
+		r.checkWindow = time.Minute
+	}
+	if r.cacheTTL <= 0 {
+		r.cacheTTL = 5 * time.Minute
+	}
+	r.index.Store(cfg.Index)
+	return r
+}
+
+// SetIndex swaps in a new FAQ; messages being handled finish on the old one.
+func (r *Responder) SetIndex(ix *faq.Index) { r.index.Store(ix) }
+
+// Index returns the FAQ currently answered from.
+func (r *Responder) Index() *faq.Index { return r.index.Load() }
+
+// Handle answers one message. The returned reply is Silent when nothing
+// should be sent.
+func (r *Responder) Handle(ctx context.Context, msg Message) Reply {
+	rep := r.handle(ctx, msg)
+	r.metrics.Message(msg.Platform, string(rep.Outcome))
+	r.logger.LogAttrs(ctx, slog.LevelInfo, "message handled",
+		slog.String("platform", msg.Platform),
+		slog.String("chat", msg.ChatID),
+		slog.String("outcome", string(rep.Outcome)),
+		slog.String("entry", rep.EntryID),
+		slog.Float64("score", rep.Score))
+	return rep
+}
+
+func (r *Responder) handle(ctx context.Context, msg Message) Reply {
+	text := strings.TrimSpace(msg.Text)
+	cmd, ok := parseCommand(text)
+	if !ok {
+		return r.answer(msg, text)
+	}
+	lang := langOf(cmd.arg)
+	switch cmd.kind {
+	case cmdHelp:
+		if cmd.arg == "" {
+			lang = ""
+		}
+		return Reply{Outcome: OutcomeHelp, Lang: lang, Text: helpText(lang)}
+	case cmdCheck:
+		if !msg.Direct && !msg.Addressed {
+			return r.answer(msg, text)
+		}
+		if cmd.arg == "" {
+			return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
+				"请告诉我要检查的域名，例如：`/beian check example.com`",
+				"Tell me which domain to check, e.g. `/beian check example.com`")}
+		}
+		return r.check(ctx, msg, cmd.arg, langOf(text))
+	default: // a question through a command: the user addressed the bot
+		msg.Addressed = true
+		return r.answer(msg, cmd.arg)
+	}
+}
+
+// answer matches text against the FAQ.
+func (r *Responder) answer(msg Message, text string) Reply {
+	if text == "" {
+		if msg.Direct || msg.Addressed {
+			return Reply{Outcome: OutcomeHelp, Text: helpText("")}
+		}
+		return Reply{Outcome: OutcomeDeclined}
+	}
+	ix := r.Index()
+	start := time.Now()
+	res := ix.Match(text)
+	r.metrics.Match(res.Best.Score, time.Since(start))
+	if res.Answered {
+		return answerReply(res.Best.Entry, res.Best.Score, res.Lang)
+	}
+	if !msg.Direct && !msg.Addressed {
+		return Reply{Outcome: OutcomeDeclined, Lang: res.Lang, Score: res.Best.Score}
+	}
+	rep := Reply{Outcome: OutcomeSuggested, Lang: res.Lang, Score: res.Best.Score}
+	if len(res.Suggestions) == 0 {
+		rep.Text = pick(res.Lang,
+			"抱歉，我不确定您问的是哪个备案问题。可以换个说法再问，或发送 `/beian help` 查看用法。",
+			"Sorry, I'm not sure which filing question you mean. Try asking another way, or send `/beian help`.")
+		return rep
+	}
+	rep.Text = pick(res.Lang, "我不太确定您问的是哪个问题。您是想问：", "I'm not sure which question you mean. Did you mean:")
+	for _, s := range res.Suggestions {
+		rep.Buttons = append(rep.Buttons, Button{Label: s.Entry.Question, Value: buttonValue(s.Entry)})
+	}
+	return rep
+}
+
+// Press answers a pressed suggestion button carrying value.
+func (r *Responder) Press(ctx context.Context, msg Message, value string) Reply {
+	rep := r.press(value)
+	r.metrics.Message(msg.Platform, string(rep.Outcome))
+	r.logger.LogAttrs(ctx, slog.LevelInfo, "button pressed",
+		slog.String("platform", msg.Platform),
+		slog.String("chat", msg.ChatID),
+		slog.String("outcome", string(rep.Outcome)),
+		slog.String("entry", rep.EntryID))
+	return rep
+}
+
+func (r *Responder) press(value string) Reply {
+	id, lang, ok := parseButtonValue(value)
+	if !ok {
+		return Reply{Outcome: OutcomeRefused, Text: "这个按钮已失效，请重新提问。 / This button has expired; please ask again."}
+	}
+	e := r.Index().Lookup(id, lang)
+	if e == nil {
+		return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
+			"这个问题已不在知识库中，请重新提问。",
+			"That question is no longer in the FAQ; please ask again.")}
+	}
+	return answerReply(e, 1, lang)
+}
+
+func answerReply(e *faq.Entry, score float64, lang string) Reply {
+	return Reply{
+		Outcome: OutcomeAnswered,
+		Lang:    lang,
+		EntryID: e.ID,
+		Score:   score,
+		Text:    "**" + e.Question + "**\n\n" + e.Answer,
+	}
+}
+
+// buttonValue encodes an entry as "a|<id>|<lang>" (well under 64 bytes for
+// docs-format ids).
+func buttonValue(e *faq.Entry) string {
+	v := "a|" + e.ID + "|" + e.Lang
+	if len(v) > 64 {
+		v = v[:64]
+	}
+	return v
+}
+
+func parseButtonValue(v string) (id, lang string, ok bool) {
+	rest, ok := strings.CutPrefix(v, "a|")
+	if !ok {
+		return "", "", false
+	}
+	id, lang, ok = strings.Cut(rest, "|")
+	return id, lang, ok && id != ""
+}

@@ -1,0 +1,49 @@
+package bot
+
+import "unicode"
+
+// langOf guesses the language of s: "zh" when it has Han characters, "en"
+// when it has Latin letters only, "" when it has neither.
+func langOf(s string) string {
+	latin := false
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return "zh"
+		}
+		if r < 128 && unicode.IsLetter(r) {
+			latin = true
+		}
+	}
+	if latin {
+		return "en"
+	}
+	return ""
+}
+
+// pick returns en when lang is "en", zh otherwise.
+func pick(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+func helpText(lang string) string {
+	zh := "我是备案助手，可以回答 ICP 备案常见问题，并检查域名为何无法访问。\n\n" +
+		"- 直接提问，例如：`香港服务器需要备案吗`\n" +
+		"- `/beian <问题>`：回答备案问题\n" +
+		"- `/beian check <域名>`：检查域名解析、服务器所在地区和备案拦截情况\n" +
+		"- `/beian help`：显示本帮助"
+	en := "I answer ICP filing (beian) questions and check why a domain is blocked.\n\n" +
+		"- Just ask, e.g. `do I need ICP filing for a Hong Kong server`\n" +
+		"- `/beian <question>`: answer a filing question\n" +
+		"- `/beian check <domain>`: check DNS, server region and filing interception\n" +
+		"- `/beian help`: show this help"
+	switch lang {
+	case "zh":
+		return zh
+	case "en":
+		return en
+	}
+	return zh + "\n\n" + en
+}
