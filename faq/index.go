@@ -1,18 +1,46 @@
 package faq
 
+import (
+	"math"
+	"regexp"
+	"slices"
+)
+
 // Options configure loading.
 type Options struct {
 	// DocsBaseURL resolves relative links in answers; empty shows link text only.
 	DocsBaseURL string
-	// Lexicon lists extra lexicon files (see the README) to merge with the
-	// embedded one.
+	// Lexicon lists lexicon files (see Lexicon) that extend the embedded one.
 	Lexicon []string
 }
 
+// group is every language version of one entry id: the unit of matching.
+type group struct {
+	id      string
+	entries []*Entry
+}
+
 // Index is a loaded FAQ with every matching structure precomputed. It is
-// safe for concurrent use.
+// safe for concurrent use; Match does no set-up work.
 type Index struct {
 	entries []*Entry
+	byKey   map[[2]string]*Entry
+	groups  []group
+	an      *analyzer
+	p       params
+
+	terms   map[string]int32
+	idf     []float32 // per term, with the term's kind factor applied
+	unknown [2]float32
+	postQ   [][]int32 // term → groups whose questions or phrasings have it
+	postA   [][]int32 // term → groups that have it only in the answer
+	postV   [][]int32 // term → variants (one question or phrasing each) that have it
+	vGroup  []int32   // variant → group
+	vWeight []float32 // variant → total weight of its terms
+	vCore   []bool    // variant → is an entry's own question, not a phrasing
+	// shortQ holds, per group, the folded texts short keyword queries are
+	// fuzzy-matched against.
+	shortQ [][]string
 }
 
 // Entries returns every entry, in load order.
@@ -24,27 +52,147 @@ func (ix *Index) Len() int { return len(ix.entries) }
 // Lookup returns the entry with id in lang, or in another language when lang
 // is not loaded, or nil.
 func (ix *Index) Lookup(id, lang string) *Entry {
-	var other *Entry
-	for _, e := range ix.entries {
-		if e.ID == id {
-			if e.Lang == lang {
-				return e
-			}
-			if other == nil {
-				other = e
-			}
+	if e := ix.byKey[[2]string{id, lang}]; e != nil {
+		return e
+	}
+	for _, l := range []string{"zh", "en"} {
+		if e := ix.byKey[[2]string{id, l}]; e != nil {
+			return e
 		}
 	}
-	return other
+	return nil
 }
 
-// Match matches query against the FAQ. (placeholder until the matcher lands)
-func (ix *Index) Match(query string) Result {
-	return Result{Query: query, Lang: "zh"}
+// urlRe finds link targets, whose words must not count as answer text.
+var urlRe = regexp.MustCompile(`\]\([^)]*\)|https?://\S+`)
+
+// unigramFactor scales single Han characters against bigrams and words: a
+// character alone says little, a character pair is close to a word.
+const unigramFactor = 0.3
+
+// build indexes entries (deduplicated by id and language) with lexicon lx.
+func build(entries []*Entry, lx *Lexicon, f folder) *Index {
+	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: defaultParams}
+	ix.an = &analyzer{f: f, lx: lx, known: map[int][]string{}, isKnown: map[string]bool{}}
+	gi := map[string]int{}
+	for _, e := range entries {
+		ix.byKey[[2]string{e.ID, e.Lang}] = e
+		i, ok := gi[e.ID]
+		if !ok {
+			i = len(ix.groups)
+			gi[e.ID] = i
+			ix.groups = append(ix.groups, group{id: e.ID})
+		}
+		ix.groups[i].entries = append(ix.groups[i].entries, e)
+	}
+	// Known English words, for typo correction: the lexicon's and the FAQ's.
+	addKnown := func(w string) {
+		if !ix.an.isKnown[w] && len(w) >= 3 {
+			ix.an.isKnown[w] = true
+			ix.an.known[len(w)] = append(ix.an.known[len(w)], w)
+		}
+	}
+	for w := range lx.words {
+		addKnown(w)
+	}
+	id := func(t string) int32 {
+		if i, ok := ix.terms[t]; ok {
+			return i
+		}
+		i := int32(len(ix.terms))
+		ix.terms[t] = i
+		ix.postQ, ix.postA, ix.postV = append(ix.postQ, nil), append(ix.postA, nil), append(ix.postV, nil)
+		return i
+	}
+	var buf []string
+	df := map[int32]int{}
+	variantTerms := [][]int32{}
+	for g, grp := range ix.groups {
+		qset, aset := map[int32]bool{}, map[int32]bool{}
+		var texts []string
+		for _, e := range grp.entries {
+			texts = append(texts, e.Question)
+		}
+		nQuestions := len(texts)
+		texts = append(texts, lx.phrasings[grp.id]...)
+		var short []string
+		for i, t := range texts {
+			ix.vCore = append(ix.vCore, i < nQuestions)
+			buf = ix.an.analyze(t, buf[:0])
+			var vt []int32
+			seen := map[int32]bool{}
+			for _, term := range buf {
+				ti := id(term)
+				qset[ti] = true
+				if !seen[ti] {
+					seen[ti] = true
+					vt = append(vt, ti)
+				}
+			}
+			variantTerms = append(variantTerms, vt)
+			ix.vGroup = append(ix.vGroup, int32(g))
+			short = append(short, f.fold(t))
+		}
+		ix.shortQ = append(ix.shortQ, short)
+		for _, e := range grp.entries {
+			buf = ix.an.analyze(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
+			for _, term := range buf {
+				if ti := id(term); !qset[ti] {
+					aset[ti] = true
+				}
+			}
+		}
+		for ti := range qset {
+			ix.postQ[ti] = append(ix.postQ[ti], int32(g))
+			df[ti]++
+		}
+		for ti := range aset {
+			ix.postA[ti] = append(ix.postA[ti], int32(g))
+			df[ti]++
+		}
+	}
+	n := float64(len(ix.groups))
+	ix.idf = make([]float32, len(ix.terms))
+	for t, ti := range ix.terms {
+		ix.idf[ti] = float32(idf(n, df[ti]) * kindFactor(t))
+		if isASCIIWord(t) {
+			addKnown(t)
+		}
+	}
+	ix.unknown = [2]float32{float32(idf(n, 0) * unigramFactor), float32(idf(n, 0))}
+	for v, vt := range variantTerms {
+		var w float32
+		for _, ti := range vt {
+			ix.postV[ti] = append(ix.postV[ti], int32(v))
+			w += ix.idf[ti]
+		}
+		ix.vWeight = append(ix.vWeight, max(w, 1e-6))
+	}
+	for _, p := range [][][]int32{ix.postQ, ix.postA} {
+		for _, l := range p {
+			slices.Sort(l)
+		}
+	}
+	return ix
 }
 
-// LoadEmbedded loads the FAQ that ships inside the binary.
-func LoadEmbedded(opts Options) (*Index, error) { return &Index{}, nil }
+// idf is the inverse document frequency of a term found in df of n groups.
+func idf(n float64, df int) float64 {
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
 
-// Load loads FAQ files and folders (read recursively).
-func Load(paths []string, opts Options) (*Index, error) { return &Index{}, nil }
+func kindFactor(t string) float64 {
+	if len(t) <= 4 && !isASCIIWord(t) && len([]rune(t)) == 1 {
+		return unigramFactor
+	}
+	return 1
+}
+
+func isASCIIWord(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= 0x80 {
+			return false
+		}
+	}
+	return t != ""
+}

@@ -1,14 +1,169 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beianbot/beianbot/faq"
 )
 
-// cmdAsk is "beianbot ask [--json] [QUERY...]".
-func cmdAsk(_ context.Context, _ []string, _ func(string) string, _ io.Reader, _, _ io.Writer) error {
+// maxQuery bounds one question; longer input is cut, not refused.
+const maxQuery = 4096
+
+// askOutput is one line of "ask --json", as the contract fixes it.
+type askOutput struct {
+	Query       string          `json:"query"`
+	Answered    bool            `json:"answered"`
+	ID          *string         `json:"id"`
+	Question    *string         `json:"question"`
+	Answer      *string         `json:"answer"`
+	Score       float64         `json:"score"`
+	Lang        string          `json:"lang"`
+	Suggestions []askSuggestion `json:"suggestions"`
+}
+
+type askSuggestion struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Score    float64 `json:"score"`
+}
+
+// cmdAsk is "beianbot ask [--json] [--faq PATHS] [QUERY...]".
+func cmdAsk(_ context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	faqPaths := fs.String("faq", "", "comma-separated FAQ files or folders (default $BEIANBOT_FAQ, else the embedded FAQ)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("ask: %v", err)
+	}
+	ix, err := loadFAQ(getenv, splitList(*faqPaths))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	answer := func(q string) error {
+		if err := writeAnswer(w, ix, q, *asJSON); err != nil {
+			return fmt.Errorf("write answer: %w", err)
+		}
+		return w.Flush()
+	}
+	if fs.NArg() > 0 {
+		return answer(strings.Join(fs.Args(), " "))
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if err := answer(sc.Text()); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions: %w", err)
+	}
 	return nil
 }
 
+// cleanQuery makes any input line safe to match and to echo: valid UTF-8,
+// bounded length.
+func cleanQuery(q string) string {
+	q = strings.ToValidUTF8(q, "\uFFFD")
+	if len(q) > maxQuery {
+		q = q[:maxQuery]
+		for !utf8.ValidString(q) {
+			q = q[:len(q)-1]
+		}
+	}
+	return q
+}
+
+func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
+	q = cleanQuery(q)
+	r := ix.Match(q)
+	if asJSON {
+		out := askOutput{Query: q, Answered: r.Answered, Score: round2(r.Best.Score), Lang: r.Lang, Suggestions: []askSuggestion{}}
+		if r.Answered {
+			e := r.Best.Entry
+			out.ID, out.Question, out.Answer = &e.ID, &e.Question, &e.Answer
+		}
+		for _, s := range r.Suggestions {
+			out.Suggestions = append(out.Suggestions, askSuggestion{s.Entry.ID, s.Entry.Question, round2(s.Score)})
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	if r.Answered {
+		_, err := fmt.Fprintf(w, "%s (%s, score %.2f)\n%s\n\n", r.Best.Entry.Question, r.Best.Entry.ID, r.Best.Score, r.Best.Entry.Answer)
+		return err
+	}
+	if len(r.Suggestions) == 0 {
+		_, err := fmt.Fprintf(w, "(no answer for %q)\n\n", q)
+		return err
+	}
+	fmt.Fprintf(w, "(not sure about %q; closest questions:)\n", q)
+	for i, s := range r.Suggestions {
+		fmt.Fprintf(w, "  %d. %s (%s, score %.2f)\n", i+1, s.Entry.Question, s.Entry.ID, s.Score)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
 // cmdFAQ is "beianbot faq list|lint".
-func cmdFAQ(_ []string, _ func(string) string, _ io.Writer) error { return nil }
+func cmdFAQ(args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usagef("faq: want 'list' or 'lint [PATH...]'")
+	}
+	switch args[0] {
+	case "list":
+		if len(args) > 1 {
+			return usagef("faq list takes no arguments")
+		}
+		ix, err := loadFAQ(getenv, nil)
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriter(stdout)
+		for _, e := range ix.Entries() {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", e.ID, e.Lang, e.Question)
+		}
+		return w.Flush()
+	case "lint":
+		paths := args[1:]
+		if len(paths) == 0 {
+			paths = splitList(getenv("BEIANBOT_FAQ"))
+		}
+		if len(paths) == 0 {
+			return usagef("faq lint: name FAQ files or folders (or set BEIANBOT_FAQ)")
+		}
+		probs, err := faq.Lint(paths)
+		if err != nil {
+			return usagef("faq lint: %v", err)
+		}
+		lexProbs, err := faq.LintLexicon(splitList(getenv("BEIANBOT_LEXICON")))
+		if err != nil {
+			return usagef("faq lint: %v", err)
+		}
+		probs = append(probs, lexProbs...)
+		for _, p := range probs {
+			fmt.Fprintln(stdout, p)
+		}
+		if len(probs) > 0 {
+			return fmt.Errorf("faq lint: %d problem(s)", len(probs))
+		}
+		fmt.Fprintln(stdout, "ok")
+		return nil
+	}
+	return usagef("faq: unknown subcommand %q; want 'list' or 'lint'", args[0])
+}

@@ -1,0 +1,263 @@
+package faq
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// analyzer turns text into match terms: Han character unigrams and bigrams
+// within word pieces, and stemmed English words, after folding and after the
+// lexicon has mapped synonyms to their canonical forms and dropped fillers.
+type analyzer struct {
+	f  folder
+	lx *Lexicon
+	// known holds the English words of the lexicon and the FAQ, by length,
+	// for typo correction.
+	known   map[int][]string
+	isKnown map[string]bool
+}
+
+type tok struct {
+	s   string // a stemmed word, or one Han character
+	han bool
+	sep bool
+}
+
+// analyze appends the terms of s to dst; terms may repeat.
+func (a *analyzer) analyze(s string, dst []string) []string {
+	s = a.f.fold(s)
+	toks := make([]tok, 0, len(s)/2)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isHan(r):
+			toks = append(toks, tok{s: s[i : i+n], han: true})
+			i += n
+		case isWordRune(r):
+			j := i + n
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if !isWordRune(r2) {
+					break
+				}
+				j += n2
+			}
+			if w := strings.Trim(s[i:j], "'"); w != "" {
+				toks = append(toks, tok{s: stem(w)})
+			}
+			i = j
+		default:
+			if r != ' ' || len(toks) > 0 && toks[len(toks)-1].han {
+				toks = append(toks, tok{sep: true})
+			}
+			i += n
+		}
+	}
+	for i := 0; i < len(toks); {
+		switch t := toks[i]; {
+		case t.sep:
+			i++
+		case t.han:
+			j := i
+			for j < len(toks) && toks[j].han {
+				j++
+			}
+			dst = a.hanRun(toks[i:j], dst)
+			i = j
+		default:
+			j := i
+			for j < len(toks) && !toks[j].han && !toks[j].sep {
+				j++
+			}
+			dst = a.latinRun(toks[i:j], dst)
+			i = j
+		}
+	}
+	return dst
+}
+
+// hanRun maps lexicon variants in a run of Han characters (longest match
+// first, left to right) and emits the pieces between them.
+func (a *analyzer) hanRun(run []tok, dst []string) []string {
+	var piece []string
+	flush := func() {
+		dst = emitPiece(piece, dst)
+		piece = piece[:0]
+	}
+	for j := 0; j < len(run); {
+		matched := false
+		for k := min(a.lx.hanMax, len(run)-j); k >= 1; k-- {
+			key := joinToks(run[j : j+k])
+			canon, ok := a.lx.han[key]
+			if !ok {
+				continue
+			}
+			flush()
+			dst = a.emitCanon(canon, dst)
+			j += k
+			matched = true
+			break
+		}
+		if !matched {
+			piece = append(piece, run[j].s)
+			j++
+		}
+	}
+	flush()
+	return dst
+}
+
+// latinRun maps lexicon phrases in a run of English words and emits the
+// other words, corrected when they look like a typo of a known word.
+func (a *analyzer) latinRun(run []tok, dst []string) []string {
+	for j := 0; j < len(run); {
+		matched := false
+		for k := min(a.lx.latinMax, len(run)-j); k >= 1; k-- {
+			key := joinWords(run[j : j+k])
+			if canon, ok := a.lx.latin[key]; ok {
+				dst = a.emitCanon(canon, dst)
+				j += k
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		w := run[j].s
+		if !a.isKnown[w] {
+			if c := a.correct(w); c != "" {
+				if canon, ok := a.lx.latin[c]; ok {
+					dst = a.emitCanon(canon, dst)
+					j++
+					continue
+				}
+				w = c
+			}
+		}
+		if len(w) > 1 {
+			dst = append(dst, w)
+		}
+		j++
+	}
+	return dst
+}
+
+// emitCanon emits a lexicon canonical form as its own piece.
+func (a *analyzer) emitCanon(canon string, dst []string) []string {
+	if canon == "" {
+		return dst
+	}
+	if langOf(canon) != "zh" {
+		for _, w := range strings.Fields(canon) {
+			dst = append(dst, stem(w))
+		}
+		return dst
+	}
+	var piece []string
+	for i, r := range canon {
+		if isHan(r) {
+			piece = append(piece, canon[i:i+utf8.RuneLen(r)])
+		}
+	}
+	return emitPiece(piece, dst)
+}
+
+// emitPiece emits a piece's characters and its character bigrams.
+func emitPiece(piece []string, dst []string) []string {
+	for i, c := range piece {
+		dst = append(dst, c)
+		if i > 0 {
+			dst = append(dst, piece[i-1]+c)
+		}
+	}
+	return dst
+}
+
+func joinToks(ts []tok) string {
+	if len(ts) == 1 {
+		return ts[0].s
+	}
+	var b strings.Builder
+	for _, t := range ts {
+		b.WriteString(t.s)
+	}
+	return b.String()
+}
+
+func joinWords(ts []tok) string {
+	if len(ts) == 1 {
+		return ts[0].s
+	}
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.s)
+	}
+	return b.String()
+}
+
+// correct returns the known word within one edit of w (two for long words),
+// or "" when there is none or w is too short to correct safely.
+func (a *analyzer) correct(w string) string {
+	n := len(w)
+	if n < 4 {
+		return ""
+	}
+	limit := 1
+	if n >= 8 {
+		limit = 2
+	}
+	best, bestD := "", limit+1
+	for l := n - limit; l <= n+limit; l++ {
+		for _, k := range a.known[l] {
+			if d := editDistance(w, k, limit); d < bestD {
+				best, bestD = k, d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance between a and b,
+// or limit+1 when it exceeds limit.
+func editDistance(a, b string, limit int) int {
+	if a == b {
+		return 0
+	}
+	la, lb := len(a), len(b)
+	if la-lb > limit || lb-la > limit {
+		return limit + 1
+	}
+	var buf [3][34]int
+	if lb > 32 {
+		return limit + 1
+	}
+	prev2, prev, cur := buf[0][:lb+1], buf[1][:lb+1], buf[2][:lb+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[lb]
+}

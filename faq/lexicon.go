@@ -1,0 +1,131 @@
+package faq
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Lexicon is the matcher's domain knowledge: synonyms that map the many ways
+// people say a thing (English, colloquial Chinese) onto one canonical form,
+// filler words to ignore, and extra phrasings of FAQ entries by id.
+//
+// The file format is line based:
+//
+//	# comment
+//	[synonyms]
+//	香港 = hong kong, hongkong, hk, 港区
+//	[stop]
+//	请问, 你好, please
+//	[phrasings]
+//	section_cym_mzr_zdb = 香港服务器要备案吗 | do I need a filing for a Hong Kong server
+//
+// Variants are compared after folding (width, case, traditional characters)
+// and, for English, word stemming. A later file adds to an earlier one; a
+// variant listed twice takes the later canonical form.
+type Lexicon struct {
+	han       map[string]string
+	hanMax    int
+	latin     map[string]string
+	latinMax  int
+	phrasings map[string][]string
+	words     map[string]bool // every Latin word the lexicon knows, stemmed
+}
+
+func newLexicon() *Lexicon {
+	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}}
+}
+
+// parseLexicon reads one lexicon file into lx, returning problems by line.
+func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
+	var probs []Problem
+	section := ""
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
+			if section != "synonyms" && section != "stop" && section != "phrasings" {
+				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop] or [phrasings]", section)})
+			}
+			continue
+		}
+		switch section {
+		case "synonyms":
+			canon, vars, ok := strings.Cut(line, "=")
+			canon = strings.TrimSpace(canon)
+			if !ok || canon == "" {
+				probs = append(probs, Problem{name, n, "want: canonical = variant, variant, …"})
+				continue
+			}
+			lx.add(f, canon, canon)
+			for _, v := range splitAny(vars, ",，、") {
+				lx.add(f, v, canon)
+			}
+		case "stop":
+			for _, v := range splitAny(line, ",，、") {
+				lx.add(f, v, "")
+			}
+		case "phrasings":
+			id, ps, ok := strings.Cut(line, "=")
+			id = strings.TrimSpace(id)
+			if !ok || id == "" || strings.ContainsAny(id, " \t") {
+				probs = append(probs, Problem{name, n, "want: section_id = phrasing | phrasing …"})
+				continue
+			}
+			lx.phrasings[id] = append(lx.phrasings[id], splitAny(ps, "|")...)
+		default:
+			probs = append(probs, Problem{name, n, "line before any [section]"})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		probs = append(probs, Problem{name, n, fmt.Sprintf("read: %v", err)})
+	}
+	return probs
+}
+
+func splitAny(s, seps string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// add maps variant v to canonical form canon ("" drops it).
+func (lx *Lexicon) add(f folder, v, canon string) {
+	v = f.fold(v)
+	if canon != "" {
+		canon = f.fold(canon)
+	}
+	if langOf(v) == "zh" {
+		v = strings.Join(strings.Fields(v), "")
+		if n := utf8.RuneCountInString(v); n > 0 {
+			lx.han[v] = canon
+			lx.hanMax = max(lx.hanMax, n)
+		}
+		return
+	}
+	var words []string
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !isWordRune(r) }) {
+		words = append(words, stem(w))
+	}
+	if len(words) == 0 {
+		return
+	}
+	for _, w := range words {
+		lx.words[w] = true
+	}
+	lx.latin[strings.Join(words, " ")] = canon
+	lx.latinMax = max(lx.latinMax, len(words))
+}

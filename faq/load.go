@@ -1,0 +1,171 @@
+package faq
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+//go:embed data/seed_website_access.md data/lexicon.txt
+var embedded embed.FS
+
+// maxFileSize bounds one FAQ or lexicon file.
+const maxFileSize = 8 << 20
+
+// LoadEmbedded loads the FAQ that ships inside the binary.
+func LoadEmbedded(opts Options) (*Index, error) {
+	b, err := embedded.ReadFile("data/seed_website_access.md")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded faq: %w", err)
+	}
+	return loadSources([]source{{name: "embedded:seed_website_access.md", data: b}}, opts)
+}
+
+// Load loads FAQ files and folders; folders are read recursively for files
+// ending in .md or .markdown.
+func Load(paths []string, opts Options) (*Index, error) {
+	srcs, err := readSources(paths)
+	if err != nil {
+		return nil, err
+	}
+	return loadSources(srcs, opts)
+}
+
+// Lint validates FAQ files and folders without building an index. It returns
+// every problem found, with file and line.
+func Lint(paths []string) ([]Problem, error) {
+	srcs, err := readSources(paths)
+	if err != nil {
+		return nil, err
+	}
+	var probs []Problem
+	for _, s := range srcs {
+		_, p := parseFile(s.name, bytes.NewReader(s.data), "")
+		probs = append(probs, p...)
+	}
+	return probs, nil
+}
+
+// LintLexicon validates lexicon files.
+func LintLexicon(paths []string) ([]Problem, error) {
+	lx, f := newLexicon(), newFolder()
+	var probs []Problem
+	for _, p := range paths {
+		b, err := readFile(p)
+		if err != nil {
+			return nil, err
+		}
+		probs = append(probs, lx.parse(p, bytes.NewReader(b), f)...)
+	}
+	return probs, nil
+}
+
+type source struct {
+	name string
+	data []byte
+}
+
+func readFile(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if st.Size() > maxFileSize {
+		return nil, fmt.Errorf("read %s: file is larger than %d MiB", path, maxFileSize>>20)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// readSources reads every FAQ file named by paths, folders recursively, in
+// a stable order.
+func readSources(paths []string) ([]source, error) {
+	var srcs []source
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("read faq %s: %w", p, err)
+		}
+		if !st.IsDir() {
+			b, err := readFile(p)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, source{p, b})
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			ext := strings.ToLower(filepath.Ext(path))
+			if d.Type().IsRegular() && (ext == ".md" || ext == ".markdown") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read faq folder %s: %w", p, err)
+		}
+		if len(files) == 0 {
+			return nil, fmt.Errorf("read faq folder %s: no .md files", p)
+		}
+		sort.Strings(files)
+		for _, fp := range files {
+			b, err := readFile(fp)
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, source{fp, b})
+		}
+	}
+	return srcs, nil
+}
+
+// loadSources parses, validates and indexes FAQ sources.
+func loadSources(srcs []source, opts Options) (*Index, error) {
+	f := newFolder()
+	lx := newLexicon()
+	b, err := embedded.ReadFile("data/lexicon.txt")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded lexicon: %w", err)
+	}
+	probs := lx.parse("embedded:lexicon.txt", bytes.NewReader(b), f)
+	for _, p := range opts.Lexicon {
+		b, err := readFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("load lexicon: %w", err)
+		}
+		probs = append(probs, lx.parse(p, bytes.NewReader(b), f)...)
+	}
+	var entries []*Entry
+	seen := map[[2]string]bool{}
+	for _, s := range srcs {
+		es, p := parseFile(s.name, bytes.NewReader(s.data), opts.DocsBaseURL)
+		probs = append(probs, p...)
+		for _, e := range es {
+			k := [2]string{e.ID, e.Lang}
+			if seen[k] {
+				continue // the same entry in another copy of the docs
+			}
+			seen[k] = true
+			entries = append(entries, e)
+		}
+	}
+	if len(probs) > 0 {
+		return nil, ProblemsError(probs)
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("load faq: no entries found")
+	}
+	return build(entries, lx, f), nil
+}

@@ -1,0 +1,128 @@
+package faq
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// mentionRe matches chat mentions that are not part of a question: Slack's
+// <@U123> and <#C123|name>, and @username.
+var mentionRe = regexp.MustCompile(`<[@#!][A-Za-z0-9_]+(?:\|[^>]*)?>|(?:^|\s)@[A-Za-z0-9_]{2,}`)
+
+// folder folds text to the form the matcher compares: mentions removed,
+// full-width forms narrowed, lower case, traditional characters simplified.
+type folder struct {
+	t2s map[rune]rune
+}
+
+func newFolder() folder {
+	f := folder{t2s: make(map[rune]rune, utf8.RuneCountInString(t2sPairs)/2)}
+	var prev rune = -1
+	for _, r := range t2sPairs {
+		if prev < 0 {
+			prev = r
+			continue
+		}
+		f.t2s[prev] = r
+		prev = -1
+	}
+	return f
+}
+
+// fold returns s folded. The result never contains mentions.
+func (f folder) fold(s string) string {
+	if strings.ContainsAny(s, "<@") {
+		s = mentionRe.ReplaceAllString(s, " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
+			r = foldWidth(r)
+		}
+		if r == '\u2019' || r == '\u2018' {
+			r = '\''
+		}
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		} else if s, ok := f.t2s[r]; ok {
+			r = s
+		} else {
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func foldWidth(r rune) rune {
+	p := width.LookupRune(r)
+	if n := p.Narrow(); n != 0 {
+		return n
+	}
+	return r
+}
+
+// isHan reports whether r is a CJK ideograph.
+func isHan(r rune) bool { return r >= 0x3400 && unicode.Is(unicode.Han, r) }
+
+// isWordRune reports whether r belongs to a Latin/digit word.
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'') ||
+		r >= utf8.RuneSelf && !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// langOf returns "zh" when s has Han characters, "en" otherwise.
+func langOf(s string) string {
+	for _, r := range s {
+		if isHan(r) {
+			return "zh"
+		}
+	}
+	return "en"
+}
+
+// noStem lists words whose ending is not a suffix.
+var noStem = map[string]bool{
+	"https": true, "dns": true, "sms": true, "cdn": true, "oss": true, "ecs": true, "rds": true,
+	"vps": true, "ios": true, "aws": true, "gps": true, "news": true, "always": true, "perhaps": true,
+	"access": true, "process": true, "address": true, "business": true, "status": true, "bbs": true,
+}
+
+// stem reduces an English word to a crude stem so that "filing", "file" and
+// "filed", or "sites" and "site", compare equal. It is applied alike to the
+// lexicon, the FAQ and queries, so it need only be consistent.
+func stem(w string) string {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "'")
+	if len(w) <= 3 || noStem[w] {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		w = w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	for _, suf := range []string{"ing", "ed", "able", "ible", "ly"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			w = w[:len(w)-len(suf)]
+			break
+		}
+	}
+	if len(w) > 3 && w[len(w)-1] == 'e' {
+		w = w[:len(w)-1]
+	}
+	// Doubled final consonants: "planned" → "plann" → "plan".
+	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiousl", rune(w[n-1])) {
+		w = w[:n-1]
+	}
+	return w
+}

@@ -1,0 +1,291 @@
+package faq
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Problem is one thing wrong with an FAQ file, at a line.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// ProblemsError is returned when FAQ files fail validation; it lists every
+// problem found.
+type ProblemsError []Problem
+
+func (e ProblemsError) Error() string {
+	var b strings.Builder
+	for i, p := range e {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+var (
+	// headingRe matches "# Title {#id .class}" with the attribute block optional.
+	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9_\-]+)(?:\s+\.[A-Za-z0-9_\-]+)*\s*\})?\s*$`)
+	// tocRe matches a table-of-contents line: a list item that is only a link to a section.
+	tocRe = regexp.MustCompile(`^\s*[-*+]\s+\[[^\]]*\]\([^)]*#[A-Za-z0-9_\-]*\)\s*$`)
+	// linkRe matches images and links: ![alt](url) and [text](url "title").
+	linkRe = regexp.MustCompile(`(!?)\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+"[^"]*")?\s*\)`)
+	// escapeRe matches a Markdown backslash escape.
+	escapeRe = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!<>|~])`)
+	// listRe matches a list item marker with its indentation.
+	listRe = regexp.MustCompile(`^\s*(?:[-*+]|\d+[.)])\s+`)
+	// tableSepRe matches a table's header separator row.
+	tableSepRe = regexp.MustCompile(`^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$`)
+)
+
+// nonQuestion lists headings that are parts of an answer, not questions:
+// their text joins the entry before them.
+var nonQuestion = map[string]bool{
+	"操作步骤": true, "相关文档": true, "相关链接": true, "相关操作": true, "前提条件": true,
+	"背景信息": true, "注意事项": true, "说明": true, "后续步骤": true, "示例": true,
+	"procedure": true, "related documents": true, "related links": true, "prerequisites": true,
+	"background": true, "background information": true, "notes": true, "note": true,
+	"what to do next": true, "example": true, "examples": true,
+}
+
+// skipped lists non-question sections that are dropped entirely.
+var skipped = map[string]bool{"相关文档": true, "相关链接": true, "related documents": true, "related links": true}
+
+// rawEntry is an entry as parsed, before its answer is rendered.
+type rawEntry struct {
+	id, question, title string
+	line                int
+	body                []string
+	pageLevel           bool
+}
+
+// parseFile reads one docs-format Markdown file. It returns the entries and
+// the problems found; entries with problems are left out.
+func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) {
+	var (
+		probs   []Problem
+		raws    []*rawEntry
+		page    *rawEntry // the H1, kept in case the page itself is the question
+		cur     *rawEntry
+		sawH2   bool
+		inFence bool
+		ids     = map[string]int{}
+	)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	lineNo := 0
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if lineNo == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+		}
+		m := headingRe.FindStringSubmatch(line)
+		if m == nil || inFence {
+			if cur != nil {
+				cur.body = append(cur.body, line)
+			}
+			continue
+		}
+		level, text, id := len(m[1]), unescape(m[2]), m[3]
+		switch {
+		case level == 1:
+			if page != nil {
+				probs = append(probs, Problem{name, lineNo, "second page heading (#); one page per file"})
+			}
+			page = &rawEntry{id: id, question: text, title: text, line: lineNo, pageLevel: true}
+			cur = page
+		case level == 2 && nonQuestion[strings.ToLower(strings.TrimSpace(text))]:
+			// A step list or related links: part of the answer before it, or dropped.
+			if skipped[strings.ToLower(text)] || cur == nil || cur == page {
+				cur = nil
+			}
+		case level == 2:
+			sawH2 = true
+			if id == "" {
+				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q has no {#section_id} anchor", text)})
+				cur = nil
+				continue
+			}
+			if prev, ok := ids[id]; ok {
+				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("duplicate id %s (first at line %d)", id, prev)})
+				cur = nil
+				continue
+			}
+			ids[id] = lineNo
+			title := ""
+			if page != nil {
+				title = page.title
+			}
+			cur = &rawEntry{id: id, question: text, title: title, line: lineNo}
+			raws = append(raws, cur)
+		default:
+			// Deeper headings are part of the answer: keep their text in bold.
+			if cur != nil {
+				cur.body = append(cur.body, "**"+text+"**")
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		probs = append(probs, Problem{name, lineNo, fmt.Sprintf("read: %v", err)})
+	}
+	if inFence {
+		probs = append(probs, Problem{name, lineNo, "unclosed ``` code block"})
+	}
+	if page == nil && len(raws) == 0 {
+		probs = append(probs, Problem{name, 1, "no page heading (# Title {#id}) and no questions (## Question {#section_id})"})
+	}
+	// A page with no question sections is itself the question.
+	if page != nil && !sawH2 {
+		if page.id == "" {
+			probs = append(probs, Problem{name, page.line, fmt.Sprintf("page %q has no {#id} anchor", page.title)})
+		} else {
+			raws = append(raws, page)
+		}
+	}
+	var out []*Entry
+	for _, re := range raws {
+		q := strings.TrimSpace(re.question)
+		ans := renderAnswer(re.body, docsBase)
+		switch {
+		case q == "":
+			probs = append(probs, Problem{name, re.line, "empty question"})
+			continue
+		case ans == "":
+			probs = append(probs, Problem{name, re.line, fmt.Sprintf("question %q has an empty answer", q)})
+			continue
+		}
+		out = append(out, &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title, File: name, Line: re.line})
+	}
+	return out, probs
+}
+
+// renderAnswer turns an answer's source lines into the Markdown subset:
+// table-of-contents lists dropped, links resolved, images as links, escapes
+// undone, list items as "- ", tables as plain rows, blank runs collapsed.
+func renderAnswer(lines []string, docsBase string) string {
+	var out []string
+	blank := true
+	for _, l := range lines {
+		if tocRe.MatchString(l) || tableSepRe.MatchString(l) {
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") {
+			continue
+		}
+		if t == "" {
+			if !blank {
+				out = append(out, "")
+			}
+			blank = true
+			continue
+		}
+		if strings.HasPrefix(t, ">") {
+			t = strings.TrimSpace(strings.TrimLeft(t, ">"))
+		}
+		if loc := listRe.FindStringIndex(l); loc != nil {
+			t = "- " + strings.TrimSpace(l[loc[1]:])
+		}
+		if strings.HasPrefix(t, "|") {
+			t = tableRow(t)
+		}
+		t = renderInline(t, docsBase)
+		if strings.TrimSpace(strings.TrimPrefix(t, "- ")) == "" {
+			continue
+		}
+		out = append(out, t)
+		blank = false
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n")
+}
+
+func tableRow(t string) string {
+	cells := strings.Split(strings.Trim(t, "|"), "|")
+	var keep []string
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c != "" {
+			keep = append(keep, c)
+		}
+	}
+	return strings.Join(keep, " | ")
+}
+
+// renderInline resolves links and images and undoes escapes in one line.
+func renderInline(s, docsBase string) string {
+	s = linkRe.ReplaceAllStringFunc(s, func(m string) string {
+		sm := linkRe.FindStringSubmatch(m)
+		img, text, target := sm[1] == "!", strings.TrimSpace(sm[2]), sm[3]
+		if img && text == "" {
+			text = "图片"
+			if langOf(s) == "en" {
+				text = "image"
+			}
+		}
+		u := resolveLink(target, docsBase)
+		switch {
+		case u == "" && text == "":
+			return ""
+		case u == "":
+			return text
+		case text == "":
+			return "[" + u + "](" + u + ")"
+		}
+		return "[" + text + "](" + u + ")"
+	})
+	return unescape(s)
+}
+
+// resolveLink returns the absolute URL for a link target, or "" when it is
+// relative and no docs base is set, or unusable.
+func resolveLink(target, docsBase string) string {
+	if target == "" {
+		return ""
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return ""
+	}
+	if u.IsAbs() {
+		if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto" {
+			return ""
+		}
+		return u.String()
+	}
+	if docsBase == "" || u.Path == "" {
+		return ""
+	}
+	base, err := url.Parse(docsBase)
+	if err != nil || !base.IsAbs() {
+		return ""
+	}
+	// Doc links climb out of the page's folder ("../../../../intl.zh-CN/…"):
+	// they are relative to the root of the docs tree.
+	p := u.Path
+	for strings.HasPrefix(p, "../") || strings.HasPrefix(p, "./") {
+		p = p[strings.IndexByte(p, '/')+1:]
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	ref := &url.URL{Path: p, Fragment: u.Fragment}
+	return base.ResolveReference(ref).String()
+}
+
+func unescape(s string) string { return escapeRe.ReplaceAllString(s, "$1") }
