@@ -4,6 +4,8 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strings"
+	"sync"
 )
 
 // Options configure loading.
@@ -38,9 +40,11 @@ type Index struct {
 	vGroup  []int32   // variant → group
 	vWeight []float32 // variant → total weight of its terms
 	vCore   []bool    // variant → is an entry's own question, not a phrasing
-	// shortQ holds, per group, the folded texts short keyword queries are
-	// fuzzy-matched against.
-	shortQ [][]string
+	// shortQ holds the folded questions that short keyword
+	// queries are fuzzy-matched against; shortG their groups.
+	shortQ []string
+	shortG []int32
+	pool   sync.Pool
 }
 
 // Entries returns every entry, in load order.
@@ -115,7 +119,6 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		}
 		nQuestions := len(texts)
 		texts = append(texts, lx.phrasings[grp.id]...)
-		var short []string
 		for i, t := range texts {
 			ix.vCore = append(ix.vCore, i < nQuestions)
 			buf = ix.an.analyze(t, buf[:0])
@@ -131,9 +134,11 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 			}
 			variantTerms = append(variantTerms, vt)
 			ix.vGroup = append(ix.vGroup, int32(g))
-			short = append(short, f.fold(t))
+			if i < nQuestions {
+				ix.shortQ = append(ix.shortQ, strings.Join(strings.Fields(f.fold(t)), ""))
+				ix.shortG = append(ix.shortG, int32(g))
+			}
 		}
-		ix.shortQ = append(ix.shortQ, short)
 		for _, e := range grp.entries {
 			buf = ix.an.analyze(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
 			for _, term := range buf {

@@ -50,12 +50,36 @@ type scored struct {
 	raw float64
 }
 
-// scratch holds per-query accumulators.
+// scratch holds per-query accumulators, reused through Index.pool so that
+// matching allocates little.
 type scratch struct {
-	qm, am []float32
-	vm     []float32
-	terms  []string
-	seen   map[int32]bool
+	qm, am, vm []float32
+	ecov, core []float64
+	fz         []float64
+	cands      []scored
+	terms      []string
+	unknown    []string
+	mark       []uint32 // term → epoch in which it was last counted
+	epoch      uint32
+}
+
+func (ix *Index) getScratch() *scratch {
+	if s, ok := ix.pool.Get().(*scratch); ok {
+		clear(s.qm)
+		clear(s.am)
+		clear(s.vm)
+		clear(s.ecov)
+		clear(s.core)
+		clear(s.fz)
+		s.epoch++
+		return s
+	}
+	ng, nv := len(ix.groups), len(ix.vGroup)
+	return &scratch{
+		qm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
+		ecov: make([]float64, ng), core: make([]float64, ng), fz: make([]float64, ng),
+		mark: make([]uint32, len(ix.terms)), epoch: 1,
+	}
 }
 
 // Match matches query against the FAQ and says how sure it is.
@@ -64,18 +88,16 @@ func (ix *Index) Match(query string) Result {
 	if len(ix.groups) == 0 {
 		return res
 	}
-	s := scratch{
-		qm: make([]float32, len(ix.groups)), am: make([]float32, len(ix.groups)),
-		vm: make([]float32, len(ix.vGroup)), seen: map[int32]bool{},
-	}
-	s.terms = ix.an.analyze(query, nil)
+	s := ix.getScratch()
+	defer ix.pool.Put(s)
+	s.terms = ix.an.analyze(query, s.terms[:0])
+	s.unknown = s.unknown[:0]
 	var total float32
-	unknownSeen := map[string]bool{}
 	for _, t := range s.terms {
 		ti, ok := ix.terms[t]
 		if !ok {
-			if !unknownSeen[t] {
-				unknownSeen[t] = true
+			if !slices.Contains(s.unknown, t) {
+				s.unknown = append(s.unknown, t)
 				w := ix.unknown[boolIdx(kindFactor(t) == 1)]
 				if isASCIIWord(t) {
 					w *= ix.p.unknownLatin
@@ -84,10 +106,10 @@ func (ix *Index) Match(query string) Result {
 			}
 			continue
 		}
-		if s.seen[ti] {
+		if s.mark[ti] == s.epoch {
 			continue
 		}
-		s.seen[ti] = true
+		s.mark[ti] = s.epoch
 		w := ix.idf[ti]
 		total += w
 		for _, g := range ix.postQ[ti] {
@@ -104,8 +126,7 @@ func (ix *Index) Match(query string) Result {
 		return res
 	}
 	// ecov: how much of the closest question or phrasing the query says.
-	ecov := make([]float64, len(ix.groups))
-	core := make([]float64, len(ix.groups))
+	ecov, core := s.ecov, s.core
 	for v, m := range s.vm {
 		if m > 0 {
 			g := ix.vGroup[v]
@@ -116,8 +137,9 @@ func (ix *Index) Match(query string) Result {
 			}
 		}
 	}
-	fz := ix.fuzzyShort(query)
-	cands := make([]scored, 0, len(ix.groups))
+	fz := ix.fuzzyShort(query, s.fz)
+	cands := s.cands[:0]
+	defer func() { s.cands = cands[:0] }()
 	for g := range ix.groups {
 		// qcov: how much of the query the entry explains.
 		qcov := float64(s.qm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
@@ -177,19 +199,24 @@ func (p params) calibrate(raw, lead float64) float64 {
 // fuzzyShort gives a bonus to entries whose question contains a short
 // keyword query as a subsequence ("bbs", "ip备案"), shared among all such
 // entries, so that a keyword that fits one entry only counts most.
-func (ix *Index) fuzzyShort(query string) []float64 {
-	out := make([]float64, len(ix.groups))
+func (ix *Index) fuzzyShort(query string, out []float64) []float64 {
+	if n := utf8.RuneCountInString(query); n < 2 || n > 24 {
+		return out
+	}
 	q := strings.Join(strings.Fields(ix.an.f.fold(query)), "")
 	if n := utf8.RuneCountInString(q); n < 2 || n > 6 {
 		return out
 	}
 	var hits []int
-	for g, texts := range ix.shortQ {
-		if len(fuzzy.Find(q, texts)) > 0 {
+	for _, m := range fuzzy.Find(q, ix.shortQ) {
+		if g := int(ix.shortG[m.Index]); !slices.Contains(hits, g) {
 			hits = append(hits, g)
+			if len(hits) > 2 {
+				return out
+			}
 		}
 	}
-	if len(hits) == 0 || len(hits) > 2 {
+	if len(hits) == 0 {
 		return out
 	}
 	for _, g := range hits {

@@ -38,12 +38,10 @@ var (
 	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9_\-]+)(?:\s+\.[A-Za-z0-9_\-]+)*\s*\})?\s*$`)
 	// tocRe matches a table-of-contents line: a list item that is only a link to a section.
 	tocRe = regexp.MustCompile(`^\s*[-*+]\s+\[[^\]]*\]\([^)]*#[A-Za-z0-9_\-]*\)\s*$`)
-	// linkRe matches images and links: ![alt](url) and [text](url "title").
-	linkRe = regexp.MustCompile(`(!?)\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+"[^"]*")?\s*\)`)
 	// escapeRe matches a Markdown backslash escape.
 	escapeRe = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!<>|~])`)
 	// listRe matches a list item marker with its indentation.
-	listRe = regexp.MustCompile(`^\s*(?:[-*+]|\d+[.)])\s+`)
+	listRe = regexp.MustCompile(`^\s*(?:[-*+]|(\d+)[.)])\s+`)
 	// tableSepRe matches a table's header separator row.
 	tableSepRe = regexp.MustCompile(`^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$`)
 )
@@ -110,7 +108,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			cur = page
 		case level == 2 && nonQuestion[strings.ToLower(strings.TrimSpace(text))]:
 			// A step list or related links: part of the answer before it, or dropped.
-			if skipped[strings.ToLower(text)] || cur == nil || cur == page {
+			if skipped[strings.ToLower(text)] || cur == page && sawH2 {
 				cur = nil
 			}
 		case level == 2:
@@ -159,7 +157,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	var out []*Entry
 	for _, re := range raws {
 		q := strings.TrimSpace(re.question)
-		ans := renderAnswer(re.body, docsBase)
+		ans := renderAnswer(re.body, docsBase, langOf(q))
 		switch {
 		case q == "":
 			probs = append(probs, Problem{name, re.line, "empty question"})
@@ -176,7 +174,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 // renderAnswer turns an answer's source lines into the Markdown subset:
 // table-of-contents lists dropped, links resolved, images as links, escapes
 // undone, list items as "- ", tables as plain rows, blank runs collapsed.
-func renderAnswer(lines []string, docsBase string) string {
+func renderAnswer(lines []string, docsBase, lang string) string {
 	var out []string
 	blank := true
 	for _, l := range lines {
@@ -197,14 +195,18 @@ func renderAnswer(lines []string, docsBase string) string {
 		if strings.HasPrefix(t, ">") {
 			t = strings.TrimSpace(strings.TrimLeft(t, ">"))
 		}
-		if loc := listRe.FindStringIndex(l); loc != nil {
-			t = "- " + strings.TrimSpace(l[loc[1]:])
+		if m := listRe.FindStringSubmatchIndex(l); m != nil {
+			marker := "- "
+			if m[2] >= 0 {
+				marker = l[m[2]:m[3]] + ". "
+			}
+			t = marker + strings.TrimSpace(l[m[1]:])
 		}
 		if strings.HasPrefix(t, "|") {
 			t = tableRow(t)
 		}
-		t = renderInline(t, docsBase)
-		if strings.TrimSpace(strings.TrimPrefix(t, "- ")) == "" {
+		t = renderInline(t, docsBase, lang)
+		if t == "-" || strings.TrimSpace(strings.TrimPrefix(t, "- ")) == "" {
 			continue
 		}
 		out = append(out, t)
@@ -228,28 +230,67 @@ func tableRow(t string) string {
 }
 
 // renderInline resolves links and images and undoes escapes in one line.
-func renderInline(s, docsBase string) string {
-	s = linkRe.ReplaceAllStringFunc(s, func(m string) string {
-		sm := linkRe.FindStringSubmatch(m)
-		img, text, target := sm[1] == "!", strings.TrimSpace(sm[2]), sm[3]
-		if img && text == "" {
-			text = "图片"
-			if langOf(s) == "en" {
-				text = "image"
+// Link targets may hold spaces and balanced parentheses, as doc paths do.
+func renderInline(s, docsBase, lang string) string {
+	var b strings.Builder
+	for {
+		open := strings.Index(s, "[")
+		if open < 0 {
+			break
+		}
+		closeText := strings.Index(s[open:], "](")
+		if closeText < 0 {
+			break
+		}
+		closeText += open
+		end, depth := -1, 0
+		for i := closeText + 2; i < len(s); i++ {
+			if s[i] == '(' {
+				depth++
+			} else if s[i] == ')' {
+				if depth == 0 {
+					end = i
+					break
+				}
+				depth--
 			}
 		}
-		u := resolveLink(target, docsBase)
-		switch {
-		case u == "" && text == "":
-			return ""
-		case u == "":
-			return text
-		case text == "":
-			return "[" + u + "](" + u + ")"
+		if end < 0 {
+			break
 		}
-		return "[" + text + "](" + u + ")"
-	})
-	return unescape(s)
+		img := open > 0 && s[open-1] == '!'
+		pre := s[:open]
+		if img {
+			pre = s[:open-1]
+		}
+		b.WriteString(unescape(pre))
+		text := unescape(strings.TrimSpace(s[open+1 : closeText]))
+		target := strings.TrimSpace(s[closeText+2 : end])
+		if i := strings.Index(target, ` "`); i >= 0 && strings.HasSuffix(target, `"`) {
+			target = target[:i] // a link title
+		}
+		b.WriteString(link(img, text, target, docsBase, lang))
+		s = s[end+1:]
+	}
+	b.WriteString(unescape(s))
+	return b.String()
+}
+
+func link(img bool, text, target, docsBase, lang string) string {
+	if img && text == "" {
+		text = "图片"
+		if lang == "en" {
+			text = "image"
+		}
+	}
+	u := resolveLink(target, docsBase)
+	switch {
+	case u == "":
+		return text
+	case text == "":
+		return "[" + u + "](" + u + ")"
+	}
+	return "[" + text + "](" + u + ")"
 }
 
 // resolveLink returns the absolute URL for a link target, or "" when it is
@@ -258,7 +299,7 @@ func resolveLink(target, docsBase string) string {
 	if target == "" {
 		return ""
 	}
-	u, err := url.Parse(target)
+	u, err := url.Parse(strings.ReplaceAll(target, " ", "%20"))
 	if err != nil {
 		return ""
 	}

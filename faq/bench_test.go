@@ -1,0 +1,54 @@
+package faq
+
+import (
+	"os"
+	"testing"
+)
+
+var benchQueries = []string{
+	"香港服务器需要备案吗", "do I need ICP filing if my server is in Hong Kong", "論壇如何備案",
+	"网站打不开是什么原因", "备案需要多长时间", "https", "can a persn open a forumm",
+	"备案成功当天网站为什么还是访问不了",
+}
+
+func benchMatch(b *testing.B, ix *Index) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(benchQueries[i%len(benchQueries)])
+	}
+}
+
+func BenchmarkMatchSeed(b *testing.B) { benchMatch(b, seed(b)) }
+
+func BenchmarkMatchCorpus(b *testing.B) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		b.Skip("docs corpus not present")
+	}
+	ix, err := Load([]string{corpusDir}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchMatch(b, ix)
+}
+
+func BenchmarkLoadSeed(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadEmbedded(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadCorpus(b *testing.B) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		b.Skip("docs corpus not present")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load([]string{corpusDir}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package faq
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"# T {#concept_a .concept}\n\n## Q？ {#section_a .section}\n\nA [x](../../a.md#) ![](http://e/x.png) \\(y\\)\n",
+		"## Q {#section_b .section}\n\n|a|b|\n|:-|:-|\n|1|2|\n",
+		"# 问题？ {#concept_c .concept}\n\n```\n## not a heading\n```\n",
+		"[unclosed](http://a\n## {#x}\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		entries, probs := parseFile("fuzz.md", strings.NewReader(s), "https://docs.example.com/")
+		for _, e := range entries {
+			if e.ID == "" || strings.TrimSpace(e.Question) == "" || e.Answer == "" {
+				t.Fatalf("incomplete entry %+v", e)
+			}
+			if strings.Contains(e.Answer, "](../") {
+				t.Fatalf("unresolved relative link in %q", e.Answer)
+			}
+		}
+		for _, p := range probs {
+			if p.Line < 1 || p.Msg == "" {
+				t.Fatalf("bad problem %+v", p)
+			}
+		}
+	})
+}
+
+func FuzzNormalize(f *testing.F) {
+	ix, err := LoadEmbedded(Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		folded := ix.an.f.fold(s)
+		if utf8.ValidString(s) && !utf8.ValidString(folded) {
+			t.Fatalf("fold(%q) = %q: invalid UTF-8", s, folded)
+		}
+		if again := ix.an.f.fold(folded); utf8.ValidString(s) && again != folded {
+			t.Fatalf("fold is not idempotent: %q → %q → %q", s, folded, again)
+		}
+		r := ix.Match(s)
+		if r.Best.Score < 0 || r.Best.Score > 1 || r.Answered && r.Best.Entry == nil || len(r.Suggestions) > 3 {
+			t.Fatalf("Match(%q) = %+v", s, r)
+		}
+	})
+}

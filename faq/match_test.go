@@ -1,0 +1,122 @@
+package faq
+
+import (
+	"os"
+	"testing"
+)
+
+// corpusDir is the real docs corpus shared beside the repository; tests and
+// benchmarks that use it skip when it is absent.
+const corpusDir = "../../shared/corpus"
+
+func seed(t testing.TB) *Index {
+	t.Helper()
+	ix, err := LoadEmbedded(Options{})
+	if err != nil {
+		t.Fatalf("LoadEmbedded: %v", err)
+	}
+	return ix
+}
+
+// TestAccuracy holds the matcher to the product's bar on our own labelled
+// paraphrases: at least 95% right answers, at least 90% of out-of-scope
+// questions declined.
+func TestAccuracy(t *testing.T) {
+	ix := seed(t)
+	okIn, nIn, okOut, nOut := scoreEval(t, ix, readEval(t, "testdata/paraphrases.jsonl"), true)
+	if in := float64(okIn) / float64(nIn); in < 0.95 {
+		t.Errorf("right answers: %d/%d = %.2f, want >= 0.95", okIn, nIn, in)
+	}
+	if out := float64(okOut) / float64(nOut); out < 0.90 {
+		t.Errorf("out of scope declined: %d/%d = %.2f, want >= 0.90", okOut, nOut, out)
+	}
+}
+
+func TestMatchStyles(t *testing.T) {
+	ix := seed(t)
+	for _, tc := range []struct{ name, query, want string }{
+		{"colloquial", "服务器放香港的话还要不要备案呀", "section_cym_mzr_zdb"},
+		{"traditional", "論壇怎麼備案", "section_dym_mzr_zdb"},
+		{"full width", "ＨＴＴＰＳ和ＨＴＴＰ備案有區別嗎", "section_eym_mzr_zdb"},
+		{"english", "Does my site need an ICP filing when hosted in Hong Kong?", "section_cym_mzr_zdb"},
+		{"typo", "can a persn open a forumm", "section_dym_mzr_zdb"},
+		{"keyword", "BBS", "section_dym_mzr_zdb"},
+		{"slack mention", "<@U024BE7LH> 备案期间网站还能访问吗", "section_fym_mzr_zdb"},
+		{"telegram mention", "@beian_bot 为什么网站被阻断", "section_iym_mzr_zdb"},
+		{"greeting", "您好，请问一下，网站只用IP访问的话怎么备案呢？谢谢", "section_bym_mzr_zdb"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ix.Match(tc.query)
+			if !r.Answered || r.Best.Entry.ID != tc.want {
+				t.Errorf("Match(%q) = answered %v %s (%.2f), want %s", tc.query, r.Answered, idOf(r.Best.Entry), r.Best.Score, tc.want)
+			}
+			if r.Best.Score < 0 || r.Best.Score > 1 {
+				t.Errorf("score %v outside [0, 1]", r.Best.Score)
+			}
+		})
+	}
+}
+
+func TestMatchDeclines(t *testing.T) {
+	ix := seed(t)
+	for _, q := range []string{"", "   ", "？？？", "你好", "备案", "备案要多少钱", "怎么注销备案", "how do I renew my domain", "🙂", "<@U1>"} {
+		r := ix.Match(q)
+		if r.Answered {
+			t.Errorf("Match(%q) answered %s (%.2f), want declined", q, r.Best.Entry.ID, r.Best.Score)
+		}
+		if len(r.Suggestions) > 3 {
+			t.Errorf("Match(%q): %d suggestions, want at most 3", q, len(r.Suggestions))
+		}
+	}
+	// A bare keyword shared by every entry gets suggestions, not an answer.
+	if r := ix.Match("备案"); len(r.Suggestions) == 0 {
+		t.Errorf("Match(备案): no suggestions")
+	}
+}
+
+func TestCorpus(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skip("docs corpus not present")
+	}
+	ix, err := Load([]string{corpusDir}, Options{})
+	if err != nil {
+		t.Fatalf("Load corpus: %v", err)
+	}
+	if ix.Len() < 300 {
+		t.Errorf("corpus entries = %d, want hundreds", ix.Len())
+	}
+	for _, e := range ix.Entries() {
+		if e.Question == "" || e.Answer == "" || e.ID == "" {
+			t.Errorf("%s:%d: incomplete entry %+v", e.File, e.Line, e)
+		}
+		for _, bad := range []string{"](../", "\\(", "{#section"} {
+			if contains(e.Answer, bad) {
+				t.Errorf("%s:%d: answer of %s still has %q", e.File, e.Line, e.ID, bad)
+			}
+		}
+	}
+	// Each entry's own question finds it (or an entry with the same question).
+	miss := 0
+	for _, e := range ix.Entries() {
+		r := ix.Match(e.Question)
+		if r.Best.Entry == nil || r.Best.Entry.Question != e.Question && r.Best.Entry.ID != e.ID {
+			miss++
+		}
+	}
+	if rate := float64(miss) / float64(ix.Len()); rate > 0.1 {
+		t.Errorf("%d of %d questions do not find themselves", miss, ix.Len())
+	}
+}
+
+func contains(s, sub string) bool {
+	return len(sub) > 0 && len(s) >= len(sub) && stringsIndex(s, sub) >= 0
+}
+
+func stringsIndex(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,119 @@
+package faq
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLoadDocsFolder(t *testing.T) {
+	ix, err := Load([]string{"testdata/docs"}, Options{DocsBaseURL: "https://docs.example.com/icp/"})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	type row struct{ ID, Lang, Question, Answer string }
+	var got []row
+	for _, e := range ix.Entries() {
+		got = append(got, row{e.ID, e.Lang, e.Question, e.Answer})
+	}
+	want := []row{
+		{"section_aaa", "zh", "服务器在海外需要备案吗？",
+			"不需要。请参见[备案流程](https://docs.example.com/icp/intl.zh-CN/%E5%A4%87%E6%A1%88%E6%B5%81%E7%A8%8B/%E9%A6%96%E6%AC%A1%E5%A4%87%E6%A1%88.md)和[工信部](http://www.miitbeian.gov.cn)(官网)。\n\n" +
+				"[图片](http://example.com/a.jpg)\n\n产品 | 是否需要备案\nECS | 是"},
+		{"section_bbb", "zh", "如何查看备案进度？", "- 登录控制台。\n- 点击**备案**。\n\n1. 打开页面。"},
+		{"section_aaa", "en", "Do I need filing for an overseas server?", "No. Filing applies to servers in mainland China only."},
+		{"concept_q1", "en", "How do I check my filing status?", "Log in to the console and open **ICP Filing**.\n\n1. Open the console."},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+}
+
+func TestRelativeLinksWithoutBase(t *testing.T) {
+	ix, err := Load([]string{"testdata/docs/access.md"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ix.Lookup("section_aaa", "zh").Answer
+	if !strings.HasPrefix(got, "不需要。请参见备案流程和[工信部](http://www.miitbeian.gov.cn)(官网)。") {
+		t.Errorf("answer = %q, want the relative link shown as its text", got)
+	}
+}
+
+func TestLookupPrefersLanguage(t *testing.T) {
+	ix, err := Load([]string{"testdata/docs"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ id, lang, want string }{
+		{"section_aaa", "en", "en"},
+		{"section_aaa", "zh", "zh"},
+		{"concept_q1", "zh", "en"}, // only English is loaded
+	} {
+		if e := ix.Lookup(tc.id, tc.lang); e == nil || e.Lang != tc.want {
+			t.Errorf("Lookup(%s, %s) = %+v, want lang %s", tc.id, tc.lang, e, tc.want)
+		}
+	}
+	if e := ix.Lookup("section_nope", "zh"); e != nil {
+		t.Errorf("Lookup(unknown) = %+v, want nil", e)
+	}
+	// An English question gets the English version of a bilingual entry.
+	r := ix.Match("do I need filing for a server overseas")
+	if !r.Answered || r.Best.Entry.ID != "section_aaa" || r.Best.Entry.Lang != "en" {
+		t.Errorf("Match = %+v, want section_aaa in English", r.Best)
+	}
+}
+
+func TestLintReportsEveryProblem(t *testing.T) {
+	probs, err := Lint([]string{"testdata/bad"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range probs {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`testdata/bad/broken.md:3: question "A question without an anchor？" has no {#section_id} anchor`,
+		`testdata/bad/broken.md:13: duplicate id section_dup (first at line 9)`,
+		`testdata/bad/broken.md:7: question "空答案的问题？" has an empty answer`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if _, err := Load([]string{"testdata/bad"}, Options{}); err == nil || !strings.Contains(err.Error(), "broken.md:3:") {
+		t.Errorf("Load(bad) error = %v, want the problems with file:line", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct{ name, path string }{
+		{"missing", "testdata/nope"},
+		{"folder without markdown", "testdata/fuzz"},
+	} {
+		if _, err := Load([]string{tc.path}, Options{}); err == nil {
+			t.Errorf("%s: Load succeeded, want an error", tc.name)
+		}
+	}
+}
+
+func TestUserLexicon(t *testing.T) {
+	dir := t.TempDir()
+	lex := dir + "/lex.txt"
+	writeFile(t, lex, "[synonyms]\n海外 = moon base\n[phrasings]\nsection_bbb = where is my application at\n")
+	ix, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ix.Match("server on the moon base, filing needed?"); !r.Answered || r.Best.Entry.ID != "section_aaa" {
+		t.Errorf("synonym: got %+v", r)
+	}
+	if r := ix.Match("where is my application at"); !r.Answered || r.Best.Entry.ID != "section_bbb" {
+		t.Errorf("phrasing: got %+v", r)
+	}
+	writeFile(t, lex, "[nonsense]\nfoo\n")
+	if _, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex}}); err == nil || !strings.Contains(err.Error(), "lex.txt:1:") {
+		t.Errorf("bad lexicon error = %v, want file:line", err)
+	}
+}
