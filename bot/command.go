@@ -33,6 +33,12 @@ func parseCommand(text string) (command, bool) {
 		}
 		switch strings.ToLower(word) {
 		case "beian", "备案", "faq":
+			w, rest := splitWord(arg)
+			for _, cw := range checkWords {
+				if strings.EqualFold(w, cw) {
+					return command{kind: cmdCheck, arg: rest}, true
+				}
+			}
 			if c, ok := parsePlain(arg); ok {
 				return c, true
 			}

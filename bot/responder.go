@@ -118,7 +118,7 @@ func (r *Responder) handle(ctx context.Context, msg Message) Reply {
 				"请告诉我要检查的域名，例如：`/beian check example.com`",
 				"Tell me which domain to check, e.g. `/beian check example.com`")}
 		}
-		return r.check(ctx, msg, cmd.arg, langOf(text))
+		return r.check(ctx, msg, cmd.arg, checkLang(text, cmd.arg))
 	default: // a question through a command: the user addressed the bot
 		msg.Addressed = true
 		return r.answer(msg, cmd.arg)

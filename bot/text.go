@@ -1,6 +1,9 @@
 package bot
 
-import "unicode"
+import (
+	"strings"
+	"unicode"
+)
 
 // langOf guesses the language of s: "zh" when it has Han characters, "en"
 // when it has Latin letters only, "" when it has neither.
@@ -46,4 +49,26 @@ func helpText(lang string) string {
 		return en
 	}
 	return zh + "\n\n" + en
+}
+
+// checkLang is the language to report a check in: Chinese unless the user
+// wrote English words besides the command and the domain.
+func checkLang(text, target string) string {
+	rest := strings.Replace(text, target, " ", 1)
+	for _, w := range strings.Fields(rest) {
+		w = strings.ToLower(strings.TrimLeft(w, "/"))
+		if i := strings.IndexByte(w, '@'); i >= 0 {
+			w = w[:i]
+		}
+		if w == "beian" || w == "faq" {
+			continue
+		}
+		if langOf(w) == "zh" {
+			return "zh"
+		}
+		if langOf(w) == "en" {
+			return "en"
+		}
+	}
+	return "zh"
 }

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// env returns a getenv over m.
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func runCLI(t *testing.T, getenv func(string) string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestAskJSONBatch(t *testing.T) {
+	in := "香港服务器要备案吗\n今天天气怎么样\n\xff\xfe broken utf-8\n论坛怎么备案\n"
+	code, out, errOut := runCLI(t, env(nil), in, "ask", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d lines, want 4 (one per question):\n%s", len(lines), out)
+	}
+	var got []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		for _, k := range []string{"query", "answered", "id", "question", "answer", "score", "lang", "suggestions"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("line %q lacks %q", l, k)
+			}
+		}
+		got = append(got, m)
+	}
+	if got[0]["answered"] != true || got[0]["id"] != "section_cym_mzr_zdb" || got[0]["lang"] != "zh" {
+		t.Errorf("first answer = %v", got[0])
+	}
+	if got[1]["answered"] != false || got[1]["id"] != nil || got[1]["answer"] != nil {
+		t.Errorf("out-of-scope answer = %v, want answered false and null id/answer", got[1])
+	}
+	if got[3]["id"] != "section_dym_mzr_zdb" {
+		t.Errorf("fourth answer = %v", got[3])
+	}
+	if s, ok := got[0]["score"].(float64); !ok || s < 0 || s > 1 {
+		t.Errorf("score = %v, want in [0, 1]", got[0]["score"])
+	}
+}
+
+func TestAskArgs(t *testing.T) {
+	code, out, _ := runCLI(t, env(nil), "", "ask", "do", "I", "need", "filing", "for", "a", "Hong", "Kong", "server")
+	if code != 0 || !strings.Contains(out, "section_cym_mzr_zdb") {
+		t.Errorf("exit %d, out %q", code, out)
+	}
+}
+
+func TestAskWithCorpusFolder(t *testing.T) {
+	code, out, errOut := runCLI(t, env(map[string]string{"BEIANBOT_FAQ": "../../faq/testdata/docs"}), "", "ask", "--json", "how do I check my filing status")
+	if code != 0 || !strings.Contains(out, `"id":"concept_q1"`) {
+		t.Errorf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"unknown command", nil, []string{"frobnicate"}, 2, "unknown command"},
+		{"bad flag", nil, []string{"ask", "--nope"}, 2, "ask:"},
+		{"missing faq", map[string]string{"BEIANBOT_FAQ": "/nonexistent/faq"}, []string{"ask", "hi"}, 1, "/nonexistent/faq"},
+		{"broken faq", map[string]string{"BEIANBOT_FAQ": "../../faq/testdata/bad"}, []string{"ask", "hi"}, 1, "broken.md:3:"},
+		{"lint broken", nil, []string{"faq", "lint", "../../faq/testdata/bad"}, 1, "3 problem(s)"},
+		{"lint without paths", nil, []string{"faq", "lint"}, 2, "name FAQ files"},
+		{"faq without subcommand", nil, []string{"faq"}, 2, "want 'list'"},
+		{"bad log level", map[string]string{"BEIANBOT_LOG_LEVEL": "loud"}, []string{"run"}, 2, "BEIANBOT_LOG_LEVEL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, env(tc.env), "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("exit %d stderr %q, want %d containing %q", code, errOut, tc.code, tc.stderr)
+			}
+			if strings.Contains(errOut, "goroutine ") {
+				t.Errorf("panic trace on stderr: %s", errOut)
+			}
+			if n := strings.Count(strings.TrimSpace(errOut), "\n"); tc.code == 2 && n > 0 {
+				t.Errorf("usage error is %d lines, want one", n+1)
+			}
+		})
+	}
+}
+
+func TestFAQListAndLint(t *testing.T) {
+	code, out, _ := runCLI(t, env(nil), "", "faq", "list")
+	if code != 0 || strings.Count(out, "\n") != 8 || !strings.Contains(out, "section_bym_mzr_zdb\tzh\t通过 IP 访问的网站如何备案？") {
+		t.Errorf("faq list: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, env(nil), "", "faq", "lint", "../../faq/testdata/docs")
+	if code != 0 || strings.TrimSpace(out) != "ok" {
+		t.Errorf("faq lint good: exit %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, env(nil), "", "faq", "lint", "../../faq/testdata/bad")
+	if code != 1 || !strings.Contains(out, "broken.md:13: duplicate id section_dup") {
+		t.Errorf("faq lint bad: exit %d %q", code, out)
+	}
+}
+
+func TestConsoleChat(t *testing.T) {
+	code, out, errOut := runCLI(t, env(nil), "香港服务器要备案吗\n备案\n1\nhelp\nquit\nnever read\n")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"我的网站域名指向的是香港地区节点服务器，需要备案吗？", // the answer names its question
+		"  1. ", "(type a number to pick)", // suggestions for a bare keyword
+		"/beian check", // help
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "never read") {
+		t.Errorf("console went on after quit")
+	}
+}
