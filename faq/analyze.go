@@ -21,17 +21,22 @@ type tok struct {
 	s   string // a stemmed word, or one Han character
 	han bool
 	sep bool
+	// end is the byte offset in the folded text just after a Han character;
+	// Han characters of one run are contiguous, so a piece of them is a
+	// substring and its bigrams need no allocation.
+	end int
 }
 
 // analyze appends the terms of s to dst; terms may repeat.
 func (a *analyzer) analyze(s string, dst []string) []string {
 	s = a.f.fold(s)
-	toks := make([]tok, 0, len(s)/2)
+	var stack [64]tok
+	toks := stack[:0]
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isHan(r):
-			toks = append(toks, tok{s: s[i : i+n], han: true})
+			toks = append(toks, tok{s: s[i : i+n], han: true, end: i + n})
 			i += n
 		case isWordRune(r):
 			j := i + n
@@ -62,7 +67,7 @@ func (a *analyzer) analyze(s string, dst []string) []string {
 			for j < len(toks) && toks[j].han {
 				j++
 			}
-			dst = a.hanRun(toks[i:j], dst)
+			dst = a.hanRun(s, toks[i:j], dst)
 			i = j
 		default:
 			j := i
@@ -76,45 +81,61 @@ func (a *analyzer) analyze(s string, dst []string) []string {
 	return dst
 }
 
-// hanRun maps lexicon variants in a run of Han characters (longest match
-// first, left to right) and emits the pieces between them.
-func (a *analyzer) hanRun(run []tok, dst []string) []string {
-	var piece []string
-	flush := func() {
-		dst = emitPiece(piece, dst)
-		piece = piece[:0]
-	}
+// start returns the byte offset of a Han token in the folded text.
+func (t tok) start() int { return t.end - len(t.s) }
+
+// hanRun maps lexicon variants in a run of Han characters of s (longest
+// match first, left to right) and emits the pieces between them.
+func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
+	pieceFrom := -1 // index in run where the current unmatched piece starts
 	for j := 0; j < len(run); {
 		matched := false
 		for k := min(a.lx.hanMax, len(run)-j); k >= 1; k-- {
-			key := joinToks(run[j : j+k])
-			canon, ok := a.lx.han[key]
+			canon, ok := a.lx.han[s[run[j].start():run[j+k-1].end]]
 			if !ok {
 				continue
 			}
-			flush()
+			if pieceFrom >= 0 {
+				dst = emitPiece(s[run[pieceFrom].start():run[j-1].end], dst)
+				pieceFrom = -1
+			}
 			dst = a.emitCanon(canon, dst)
 			j += k
 			matched = true
 			break
 		}
 		if !matched {
-			piece = append(piece, run[j].s)
+			if pieceFrom < 0 {
+				pieceFrom = j
+			}
 			j++
 		}
 	}
-	flush()
+	if pieceFrom >= 0 {
+		dst = emitPiece(s[run[pieceFrom].start():run[len(run)-1].end], dst)
+	}
 	return dst
 }
 
 // latinRun maps lexicon phrases in a run of English words and emits the
 // other words, corrected when they look like a typo of a known word.
 func (a *analyzer) latinRun(run []tok, dst []string) []string {
+	var key []byte
 	for j := 0; j < len(run); {
 		matched := false
-		for k := min(a.lx.latinMax, len(run)-j); k >= 1; k-- {
-			key := joinWords(run[j : j+k])
-			if canon, ok := a.lx.latin[key]; ok {
+		kmax := min(a.lx.latinMax, len(run)-j)
+		if !a.lx.leads[run[j].s] {
+			kmax = min(kmax, 1)
+		}
+		for k := kmax; k >= 1; k-- {
+			key = key[:0]
+			for i, t := range run[j : j+k] {
+				if i > 0 {
+					key = append(key, ' ')
+				}
+				key = append(key, t.s...)
+			}
+			if canon, ok := a.lx.latin[string(key)]; ok {
 				dst = a.emitCanon(canon, dst)
 				j += k
 				matched = true
@@ -154,49 +175,26 @@ func (a *analyzer) emitCanon(canon string, dst []string) []string {
 		}
 		return dst
 	}
-	var piece []string
-	for i, r := range canon {
-		if isHan(r) {
-			piece = append(piece, canon[i:i+utf8.RuneLen(r)])
-		}
-	}
-	return emitPiece(piece, dst)
+	return emitPiece(canon, dst)
 }
 
-// emitPiece emits a piece's characters and its character bigrams.
-func emitPiece(piece []string, dst []string) []string {
-	for i, c := range piece {
-		dst = append(dst, c)
-		if i > 0 {
-			dst = append(dst, piece[i-1]+c)
+// emitPiece emits the characters of a piece of Han text and its character
+// bigrams, all substrings of piece.
+func emitPiece(piece string, dst []string) []string {
+	prev := -1
+	for i, r := range piece {
+		n := utf8.RuneLen(r)
+		if !isHan(r) {
+			prev = -1
+			continue
 		}
+		dst = append(dst, piece[i:i+n])
+		if prev >= 0 {
+			dst = append(dst, piece[prev:i+n])
+		}
+		prev = i
 	}
 	return dst
-}
-
-func joinToks(ts []tok) string {
-	if len(ts) == 1 {
-		return ts[0].s
-	}
-	var b strings.Builder
-	for _, t := range ts {
-		b.WriteString(t.s)
-	}
-	return b.String()
-}
-
-func joinWords(ts []tok) string {
-	if len(ts) == 1 {
-		return ts[0].s
-	}
-	var b strings.Builder
-	for i, t := range ts {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.s)
-	}
-	return b.String()
 }
 
 // correct returns the known word within one edit of w (two for long words),
@@ -213,6 +211,10 @@ func (a *analyzer) correct(w string) string {
 	best, bestD := "", limit+1
 	for l := n - limit; l <= n+limit; l++ {
 		for _, k := range a.known[l] {
+			// A typo rarely hits both of the first two letters.
+			if k[0] != w[0] && k[1] != w[1] {
+				continue
+			}
 			if d := editDistance(w, k, limit); d < bestD {
 				best, bestD = k, d
 			}

@@ -97,15 +97,15 @@ func TestTune(t *testing.T) {
 		tr, dv float64
 	}
 	var rows []row
-	for _, ce := range []float64{0, 0.15, 0.3, 0.5} {
-		for _, qe := range []float64{0.5, 0.65} {
+	{
+		{
 			for _, aw := range []float32{0.3, 0.45} {
 				for _, ul := range []float32{0.75} {
 					for _, c := range []float64{0.45, 0.5, 0.55, 0.6, 0.65} {
 						for _, sl := range []float64{6, 9, 14} {
 							for _, ld := range []float64{0, 4, 8} {
 								for _, mm := range []float64{0.02, 0.04, 0.06} {
-									ix.p = params{coreExp: ce, qExp: qe, answerWeight: aw, unknownLatin: ul, center: c, slope: sl, lead: ld, minMargin: mm}
+									ix.p = params{answerWeight: aw, unknownLatin: ul, center: c, slope: sl, lead: ld, minMargin: mm}
 									a, b, c2, d := scoreEval(t, ix, train, false)
 									tr := float64(a)/float64(b) + float64(c2)/float64(d)
 									a, b, c2, d = scoreEval(t, ix, dev, false)

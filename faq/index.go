@@ -39,7 +39,6 @@ type Index struct {
 	postV   [][]int32 // term → variants (one question or phrasing each) that have it
 	vGroup  []int32   // variant → group
 	vWeight []float32 // variant → total weight of its terms
-	vCore   []bool    // variant → is an entry's own question, not a phrasing
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
@@ -120,7 +119,6 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		nQuestions := len(texts)
 		texts = append(texts, lx.phrasings[grp.id]...)
 		for i, t := range texts {
-			ix.vCore = append(ix.vCore, i < nQuestions)
 			buf = ix.an.analyze(t, buf[:0])
 			var vt []int32
 			seen := map[int32]bool{}

@@ -32,10 +32,11 @@ type Lexicon struct {
 	latinMax  int
 	phrasings map[string][]string
 	words     map[string]bool // every Latin word the lexicon knows, stemmed
+	leads     map[string]bool // first words of multi-word Latin variants
 }
 
 func newLexicon() *Lexicon {
-	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}}
+	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}}
 }
 
 // parseLexicon reads one lexicon file into lx, returning problems by line.
@@ -127,5 +128,8 @@ func (lx *Lexicon) add(f folder, v, canon string) {
 		lx.words[w] = true
 	}
 	lx.latin[strings.Join(words, " ")] = canon
+	if len(words) > 1 {
+		lx.leads[words[0]] = true
+	}
 	lx.latinMax = max(lx.latinMax, len(words))
 }

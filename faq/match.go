@@ -16,16 +16,15 @@ const (
 	// suggestAt is the score from which an entry is offered as a suggestion.
 	suggestAt = 0.2
 	// suggestRaw is the least raw similarity worth suggesting at all.
-	suggestRaw     = 0.15
+	suggestRaw = 0.15
+	// fuzzyBonus is the raw similarity a short keyword's fuzzy match adds.
+	fuzzyBonus     = 0.15
 	maxSuggestions = 3
 )
 
 // params are the matcher's tunable constants, chosen on our own labelled
 // paraphrases (faq/testdata/paraphrases.jsonl) by TestTune.
 type params struct {
-	// qExp weighs query coverage against entry coverage (1-qExp) in the
-	// geometric mean that makes the raw similarity.
-	qExp float64
 	// answerWeight is how much a query term found only in an entry's answer
 	// counts, against one found in its question or phrasings.
 	answerWeight float32
@@ -35,15 +34,12 @@ type params struct {
 	// center and slope place the logistic calibration; lead adds the best
 	// entry's lead over the runner-up.
 	center, slope, lead float64
-	// coreExp weighs how much of the entry's own question (not its extra
-	// phrasings) the query says: a query must touch the entry's core.
-	coreExp float64
 	// minMargin is how far, in raw similarity, the best entry must lead the
 	// second for the bot to answer rather than ask.
 	minMargin float64
 }
 
-var defaultParams = params{coreExp: 0, qExp: 0.5, answerWeight: 0.3, unknownLatin: 0.75, center: 0.45, slope: 9, lead: 8, minMargin: 0.02}
+var defaultParams = params{answerWeight: 0.3, unknownLatin: 0.75, center: 0.45, slope: 9, lead: 8, minMargin: 0.02}
 
 type scored struct {
 	g   int
@@ -54,9 +50,7 @@ type scored struct {
 // matching allocates little.
 type scratch struct {
 	qm, am, vm []float32
-	ecov, core []float64
-	fz         []float64
-	cands      []scored
+	ecov, raw  []float64
 	terms      []string
 	unknown    []string
 	mark       []uint32 // term → epoch in which it was last counted
@@ -69,15 +63,14 @@ func (ix *Index) getScratch() *scratch {
 		clear(s.am)
 		clear(s.vm)
 		clear(s.ecov)
-		clear(s.core)
-		clear(s.fz)
+		clear(s.raw)
 		s.epoch++
 		return s
 	}
 	ng, nv := len(ix.groups), len(ix.vGroup)
 	return &scratch{
 		qm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
-		ecov: make([]float64, ng), core: make([]float64, ng), fz: make([]float64, ng),
+		ecov: make([]float64, ng), raw: make([]float64, ng),
 		mark: make([]uint32, len(ix.terms)), epoch: 1,
 	}
 }
@@ -126,66 +119,69 @@ func (ix *Index) Match(query string) Result {
 		return res
 	}
 	// ecov: how much of the closest question or phrasing the query says.
-	ecov, core := s.ecov, s.core
+	ecov := s.ecov
 	for v, m := range s.vm {
 		if m > 0 {
 			g := ix.vGroup[v]
-			c := float64(m / ix.vWeight[v])
-			ecov[g] = max(ecov[g], c)
-			if ix.vCore[v] {
-				core[g] = max(core[g], c)
-			}
+			ecov[g] = max(ecov[g], float64(m/ix.vWeight[v]))
 		}
 	}
-	fz := ix.fuzzyShort(query, s.fz)
-	cands := s.cands[:0]
-	defer func() { s.cands = cands[:0] }()
 	for g := range ix.groups {
 		// qcov: how much of the query the entry explains.
 		qcov := float64(s.qm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
-		if qcov == 0 && fz[g] == 0 {
-			continue
+		if qcov > 0 {
+			s.raw[g] = math.Sqrt(qcov) * math.Sqrt(ecov[g])
 		}
-		raw := math.Pow(qcov, ix.p.qExp)*math.Pow(ecov[g], 1-ix.p.qExp)*math.Pow(0.05+core[g], ix.p.coreExp) + fz[g]
-		cands = append(cands, scored{g, min(raw, 1)})
 	}
-	if len(cands) == 0 {
+	top := ix.top(s.raw)
+	if top[0].raw == 0 {
 		return res
 	}
-	slices.SortFunc(cands, func(a, b scored) int {
-		switch {
-		case a.raw > b.raw:
-			return -1
-		case a.raw < b.raw:
-			return 1
-		}
-		return a.g - b.g
-	})
-	best := cands[0]
-	second := 0.0
-	if len(cands) > 1 {
-		second = cands[1].raw
+	if !ix.confident(top) && ix.fuzzyShort(query, s.raw) {
+		top = ix.top(s.raw)
 	}
+	best, second := top[0], top[1].raw
 	conf := ix.p.calibrate(best.raw, best.raw-second)
 	res.Best = Match{Entry: ix.pick(best.g, res.Lang), Score: conf}
-	if conf >= answerAt && best.raw-second >= ix.p.minMargin {
+	if ix.confident(top) {
 		res.Answered = true
 		return res
 	}
-	for _, c := range cands {
-		if len(res.Suggestions) == maxSuggestions {
-			break
+	for i, c := range top[:maxSuggestions] {
+		sc := conf
+		if i > 0 {
+			sc = ix.p.calibrate(c.raw, c.raw-second)
 		}
-		sc := ix.p.calibrate(c.raw, c.raw-second)
-		if c.g == best.g {
-			sc = conf
-		}
-		if sc < suggestAt && c.raw < best.raw*0.8 || c.raw < suggestRaw {
+		if c.raw == 0 || sc < suggestAt && c.raw < best.raw*0.8 || c.raw < suggestRaw {
 			break
 		}
 		res.Suggestions = append(res.Suggestions, Match{Entry: ix.pick(c.g, res.Lang), Score: sc})
 	}
 	return res
+}
+
+// top returns the best maxSuggestions groups by raw similarity, best first,
+// padded with zero scores; ties go to the entry loaded first.
+func (ix *Index) top(raw []float64) [maxSuggestions]scored {
+	var t [maxSuggestions]scored
+	for g, r := range raw {
+		if r <= t[maxSuggestions-1].raw {
+			continue
+		}
+		i := maxSuggestions - 1
+		for i > 0 && r > t[i-1].raw {
+			t[i] = t[i-1]
+			i--
+		}
+		t[i] = scored{g, r}
+	}
+	return t
+}
+
+// confident reports whether the best of top is sure enough to answer.
+func (ix *Index) confident(top [maxSuggestions]scored) bool {
+	lead := top[0].raw - top[1].raw
+	return ix.p.calibrate(top[0].raw, lead) >= answerAt && lead >= ix.p.minMargin
 }
 
 // calibrate maps a raw similarity and its lead over the runner-up to a
@@ -196,33 +192,35 @@ func (p params) calibrate(raw, lead float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// fuzzyShort gives a bonus to entries whose question contains a short
-// keyword query as a subsequence ("bbs", "ip备案"), shared among all such
-// entries, so that a keyword that fits one entry only counts most.
-func (ix *Index) fuzzyShort(query string, out []float64) []float64 {
+// fuzzyShort helps short keyword queries ("bbs", "ip备案") the other
+// scores are unsure about: entries whose question contains the query as a
+// subsequence get a bonus, shared among them, so a keyword that fits one or
+// two entries counts most. It adds to raw and reports whether it did.
+func (ix *Index) fuzzyShort(query string, raw []float64) bool {
 	if n := utf8.RuneCountInString(query); n < 2 || n > 24 {
-		return out
+		return false
 	}
 	q := strings.Join(strings.Fields(ix.an.f.fold(query)), "")
 	if n := utf8.RuneCountInString(q); n < 2 || n > 6 {
-		return out
+		return false
 	}
-	var hits []int
+	var hits [3]int
+	n := 0
 	for _, m := range fuzzy.Find(q, ix.shortQ) {
-		if g := int(ix.shortG[m.Index]); !slices.Contains(hits, g) {
-			hits = append(hits, g)
-			if len(hits) > 2 {
-				return out
-			}
+		g := int(ix.shortG[m.Index])
+		if slices.Contains(hits[:n], g) {
+			continue
 		}
+		if n == len(hits) {
+			return false // the keyword fits too many entries to say anything
+		}
+		hits[n] = g
+		n++
 	}
-	if len(hits) == 0 {
-		return out
+	for _, g := range hits[:n] {
+		raw[g] = min(raw[g]+fuzzyBonus/float64(n), 1)
 	}
-	for _, g := range hits {
-		out[g] = 0.15 / float64(len(hits))
-	}
-	return out
+	return n > 0
 }
 
 // pick returns group g's entry in lang, or its first entry.
