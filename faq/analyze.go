@@ -27,8 +27,14 @@ type tok struct {
 	end int
 }
 
-// analyze appends the terms of s to dst; terms may repeat.
-func (a *analyzer) analyze(s string, dst []string) []string {
+// analyze appends the terms of a query to dst; terms may repeat.
+func (a *analyzer) analyze(s string, dst []string) []string { return a.terms(s, dst, true) }
+
+// analyzeDoc is analyze for FAQ text, which is taken as written: no typo
+// correction.
+func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(s, dst, false) }
+
+func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 	s = a.f.fold(s)
 	var stack [64]tok
 	toks := stack[:0]
@@ -74,7 +80,7 @@ func (a *analyzer) analyze(s string, dst []string) []string {
 			for j < len(toks) && !toks[j].han && !toks[j].sep {
 				j++
 			}
-			dst = a.latinRun(toks[i:j], dst)
+			dst = a.latinRun(toks[i:j], dst, fixTypos)
 			i = j
 		}
 	}
@@ -119,7 +125,7 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
 
 // latinRun maps lexicon phrases in a run of English words and emits the
 // other words, corrected when they look like a typo of a known word.
-func (a *analyzer) latinRun(run []tok, dst []string) []string {
+func (a *analyzer) latinRun(run []tok, dst []string, fixTypos bool) []string {
 	var key []byte
 	for j := 0; j < len(run); {
 		matched := false
@@ -146,7 +152,7 @@ func (a *analyzer) latinRun(run []tok, dst []string) []string {
 			continue
 		}
 		w := run[j].s
-		if !a.isKnown[w] {
+		if fixTypos && !a.isKnown[w] {
 			if c := a.correct(w); c != "" {
 				if canon, ok := a.lx.latin[c]; ok {
 					dst = a.emitCanon(canon, dst)

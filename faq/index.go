@@ -119,7 +119,7 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		nQuestions := len(texts)
 		texts = append(texts, lx.phrasings[grp.id]...)
 		for i, t := range texts {
-			buf = ix.an.analyze(t, buf[:0])
+			buf = ix.an.analyzeDoc(t, buf[:0])
 			var vt []int32
 			seen := map[int32]bool{}
 			for _, term := range buf {
@@ -138,7 +138,7 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 			}
 		}
 		for _, e := range grp.entries {
-			buf = ix.an.analyze(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
+			buf = ix.an.analyzeDoc(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
 			for _, term := range buf {
 				if ti := id(term); !qset[ti] {
 					aset[ti] = true
