@@ -38,7 +38,8 @@ const usage = `usage:
   beianbot ask [--json] [QUERY...]   answer one question, or one per line from stdin
   beianbot check [--json] INPUT      check a domain, URL or IP address
   beianbot faq list                  list the loaded FAQ entries
-  beianbot faq lint [PATH...]        validate FAQ files`
+  beianbot faq lint [PATH...]        validate FAQ files
+  beianbot healthcheck [URL]         probe a running bot's /healthz (exit 0 on 200)`
 
 // run is the whole program: it takes its environment as arguments so tests
 // can drive it end to end, and returns the exit code.
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdCheck(ctx, rest, getenv, stdout, stderr)
 	case "faq":
 		err = cmdFAQ(rest, getenv, stdout)
+	case "healthcheck":
+		err = cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprintln(stdout, usage)
 		return exitOK

@@ -23,6 +23,7 @@ type Metrics struct {
 	apiRetries    *prometheus.CounterVec
 	dedupHits     *prometheus.CounterVec
 	storeErrors   *prometheus.CounterVec
+	storeUp       *prometheus.GaugeVec
 	faqEntries    prometheus.Gauge
 	faqReloaded   prometheus.Gauge
 	faqReloadFail prometheus.Counter
@@ -76,6 +77,10 @@ func New() *Metrics {
 			Name: "beianbot_store_errors_total",
 			Help: "Shared-store operations that failed and fell back to memory.",
 		}, []string{"op"}),
+		storeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "beianbot_store_up",
+			Help: "1 while the shared store answers, 0 while state is kept in memory instead; absent without a shared store.",
+		}, []string{"store"}),
 		faqEntries: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "beianbot_faq_entries",
 			Help: "FAQ entries loaded.",
@@ -93,7 +98,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.messages, m.replies, m.matchScore, m.matchDuration, m.checkDuration,
-		m.checkVerdicts, m.apiErrors, m.apiRetries, m.dedupHits, m.storeErrors,
+		m.checkVerdicts, m.apiErrors, m.apiRetries, m.dedupHits, m.storeErrors, m.storeUp,
 		m.faqEntries, m.faqReloaded, m.faqReloadFail,
 	)
 	return m
@@ -154,6 +159,17 @@ func (m *Metrics) DedupHit(platform string) {
 func (m *Metrics) StoreError(op string) {
 	if m != nil {
 		m.storeErrors.WithLabelValues(op).Inc()
+	}
+}
+
+// StoreUp records whether the shared store (Redis) is answering.
+func (m *Metrics) StoreUp(up bool) {
+	if m != nil {
+		v := 0.0
+		if up {
+			v = 1
+		}
+		m.storeUp.WithLabelValues("redis").Set(v)
 	}
 }
 

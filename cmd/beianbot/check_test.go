@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
+)
+
+// startCheckDNS runs a DNS server on loopback: names in zone get their A
+// records, "servfail." names get SERVFAIL, everything else NXDOMAIN. No
+// name resolves to a public mainland address, so no test probes anything.
+func startCheckDNS(t *testing.T, zone map[string]string) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
+		m := new(dns.Msg)
+		m.SetReply(q)
+		name := strings.ToLower(q.Question[0].Name)
+		switch ip, ok := zone[name]; {
+		case strings.HasPrefix(name, "servfail."):
+			m.Rcode = dns.RcodeServerFailure
+		case !ok:
+			m.Rcode = dns.RcodeNameError
+		case q.Question[0].Qtype == dns.TypeA:
+			rr, _ := dns.NewRR(name + " 60 IN A " + ip)
+			m.Answer = append(m.Answer, rr)
+		}
+		w.WriteMsg(m)
+	})}
+	started := make(chan struct{})
+	srv.NotifyStartedFunc = func() { close(started) }
+	var wg sync.WaitGroup
+	wg.Go(func() { srv.ActivateAndServe() })
+	<-started
+	t.Cleanup(func() {
+		srv.Shutdown()
+		wg.Wait()
+	})
+	return pc.LocalAddr().String()
+}
+
+func TestCheckCommand(t *testing.T) {
+	server := startCheckDNS(t, map[string]string{
+		"private.example.cn.": "127.0.0.1",
+		"us.example.io.":      "8.8.8.8",
+	})
+	getenv := func(k string) string {
+		return map[string]string{"BEIANBOT_DNS_SERVER": server}[k]
+	}
+	tests := []struct {
+		args     []string
+		code     int
+		verdict  string // for --json runs
+		region   string // first address's region, for --json runs
+		stdoutIn string // for human output
+	}{
+		{args: []string{"check", "--json", "missing.example.cn"}, code: 0, verdict: "not_resolving"},
+		{args: []string{"check", "--json", "servfail.example.cn"}, code: 0, verdict: "dns_error"},
+		{args: []string{"check", "--json", "http://private.example.cn:8080/x"}, code: 0, verdict: "private_address", region: "private"},
+		{args: []string{"check", "--json", "us.example.io"}, code: 0, verdict: "outside_mainland", region: "US"},
+		{args: []string{"check", "--json", "8.8.8.8"}, code: 0, verdict: "ip_address", region: "US"},
+		{args: []string{"check", "--json", "[2400:3200::1]"}, code: 0, verdict: "ip_address", region: "CN"},
+		{args: []string{"check", "114.114.114.114"}, code: 0, stdoutIn: "114.114.114.114: ip_address"},
+		{args: []string{"check", "--lang", "en", "us.example.io"}, code: 0, stdoutIn: "outside mainland China"},
+		{args: []string{"check", "missing.example.cn", "--json"}, code: 0, verdict: "not_resolving"},
+		{args: []string{"check"}, code: 2},
+		{args: []string{"check", "a..b"}, code: 2},
+		{args: []string{"check", "not a domain"}, code: 2},
+		{args: []string{"check", "a.com", "b.com"}, code: 2},
+		{args: []string{"check", "--bogus", "a.com"}, code: 2},
+		{args: []string{"check", "--lang", "fr", "a.com"}, code: 2},
+		{args: []string{"check", strings.Repeat("x", 10<<10)}, code: 2},
+	}
+	for _, tt := range tests {
+		name := strings.Join(tt.args, " ")
+		if len(name) > 60 {
+			name = name[:60]
+		}
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, getenv, strings.NewReader(""), &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr %q", code, tt.code, stderr.String())
+			}
+			if code == 2 {
+				if lines := strings.Count(strings.TrimSuffix(stderr.String(), "\n"), "\n"); lines != 0 || stderr.Len() == 0 {
+					t.Errorf("stderr %q, want one line", stderr.String())
+				}
+				if stdout.Len() != 0 {
+					t.Errorf("stdout %q, want nothing", stdout.String())
+				}
+				return
+			}
+			if tt.stdoutIn != "" {
+				if !strings.Contains(stdout.String(), tt.stdoutIn) {
+					t.Errorf("stdout %q lacks %q", stdout.String(), tt.stdoutIn)
+				}
+				return
+			}
+			var res struct {
+				Verdict   string `json:"verdict"`
+				Addresses []struct {
+					Region string `json:"region"`
+				} `json:"addresses"`
+				HTTP *json.RawMessage `json:"http"`
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
+			}
+			if strings.Count(strings.TrimSpace(stdout.String()), "\n") != 0 {
+				t.Errorf("JSON output spans lines:\n%s", stdout.String())
+			}
+			var region string
+			if len(res.Addresses) > 0 {
+				region = res.Addresses[0].Region
+			}
+			if diff := cmp.Diff([]string{tt.verdict, tt.region}, []string{res.Verdict, region}); diff != "" {
+				t.Errorf("verdict, region (-want +got):\n%s", diff)
+			}
+			if res.HTTP != nil {
+				t.Errorf("http probe ran: %s", *res.HTTP)
+			}
+		})
+	}
+}
+
+func TestDNSServer(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:5353": "127.0.0.1:5353",
+		"127.0.0.1":      "127.0.0.1:53",
+		"[::1]:53":       "[::1]:53",
+		"::1":            "[::1]:53",
+		"dns.example":    "dns.example:53",
+	} {
+		got, err := dnsServer(func(string) string { return in })
+		if err != nil || got != want {
+			t.Errorf("dnsServer(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := dnsServer(func(string) string { return "bad value/x" }); err == nil {
+		t.Error("dnsServer accepted a bad value")
+	}
+}

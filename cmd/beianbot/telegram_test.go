@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// tgFakeAPI is a fake Bot API: getUpdates hands out one private message,
+// then long-polls until the request ends; sendMessage calls are recorded.
+type tgFakeAPI struct {
+	mu      sync.Mutex
+	served  bool
+	methods []string
+	sent    chan url.Values
+}
+
+func (f *tgFakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	if !strings.HasPrefix(r.URL.Path, "/bot1234:e2e-token/") {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+		return
+	}
+	f.mu.Lock()
+	f.methods = append(f.methods, method)
+	first := !f.served && method == "getUpdates"
+	if first {
+		f.served = true
+	}
+	f.mu.Unlock()
+	switch method {
+	case "getMe":
+		fmt.Fprint(w, `{"ok":true,"result":{"id":99,"is_bot":true,"first_name":"Beian","username":"beian_e2e_bot"}}`)
+	case "getUpdates":
+		if first {
+			fmt.Fprint(w, `{"ok":true,"result":[{"update_id":700,"message":{"message_id":5,"date":1,`+
+				`"from":{"id":31337,"first_name":"U"},"chat":{"id":31337,"type":"private"},"text":"香港服务器需要备案吗"}}]}`)
+			return
+		}
+		if r.PostForm.Get("timeout") == "" {
+			fmt.Fprint(w, `{"ok":true,"result":[]}`)
+			return
+		}
+		<-r.Context().Done() // a long poll with nothing to deliver
+	case "sendMessage":
+		f.sent <- r.PostForm
+		res, _ := json.Marshal(map[string]any{"message_id": 6, "date": 1, "chat": map[string]any{"id": 31337, "type": "private"}})
+		fmt.Fprintf(w, `{"ok":true,"result":%s}`, res)
+	default:
+		fmt.Fprint(w, `{"ok":true,"result":true}`)
+	}
+}
+
+// tgLockedBuffer collects the log while run writes to it.
+type tgLockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *tgLockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *tgLockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func tgFreeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func TestTelegramEndToEnd(t *testing.T) {
+	fake := &tgFakeAPI{sent: make(chan url.Values, 4)}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	getenv := env(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    "1234:e2e-token",
+		"TELEGRAM_API_ENDPOINT": srv.URL + "/bot%s/%s",
+		"BEIANBOT_HTTP_ADDR":    tgFreeAddr(t),
+		"BEIANBOT_LOG_LEVEL":    "warn",
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr tgLockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+
+	select {
+	case p := <-fake.sent:
+		if got := p.Get("chat_id"); got != "31337" {
+			t.Errorf("answered chat %q, want 31337", got)
+		}
+		if strings.TrimSpace(p.Get("text")) == "" {
+			t.Error("answer has no text")
+		}
+		if got := p.Get("reply_to_message_id"); got != "5" {
+			t.Errorf("reply_to_message_id = %q, want 5 (quoting the question)", got)
+		}
+	case code := <-done:
+		t.Fatalf("run returned %d before answering; log:\n%s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no sendMessage within 10s; log:\n%s", stderr.String())
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("run exited %d, want 0; log:\n%s", code, stderr.String())
+		}
+	case <-time.After(12 * time.Second):
+		t.Fatal("run did not return within 12s of its context ending")
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	for _, m := range []string{"getMe", "setMyCommands", "deleteWebhook", "getUpdates"} {
+		if !strings.Contains(strings.Join(fake.methods, " "), m) {
+			t.Errorf("%s never called; calls: %v", m, fake.methods)
+		}
+	}
+}
+
+func TestTelegramWebhookEndToEnd(t *testing.T) {
+	fake := &tgFakeAPI{sent: make(chan url.Values, 4), served: true}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	addr := tgFreeAddr(t)
+	getenv := env(map[string]string{
+		"TELEGRAM_BOT_TOKEN":      "1234:e2e-token",
+		"TELEGRAM_API_ENDPOINT":   srv.URL + "/bot%s/%s",
+		"TELEGRAM_WEBHOOK_SECRET": "e2e_secret",
+		"TELEGRAM_WEBHOOK_URL":    "https://bot.example.com/telegram/webhook",
+		"BEIANBOT_HTTP_ADDR":      addr,
+		"BEIANBOT_LOG_LEVEL":      "warn",
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr tgLockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+
+	update := `{"update_id":800,"message":{"message_id":9,"date":1,"from":{"id":555,"first_name":"U"},` +
+		`"chat":{"id":555,"type":"private"},"text":"/help"}}`
+	client := &http.Client{Timeout: 5 * time.Second}
+	post := func(secret string) (int, error) {
+		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram/webhook", strings.NewReader(update))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, err := post("wrong")
+		if err == nil {
+			if code != http.StatusForbidden {
+				t.Fatalf("wrong secret: status %d, want 403", code)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook not reachable: %v; log:\n%s", err, stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling for the server to listen
+	}
+	if code, err := post("e2e_secret"); err != nil || code != http.StatusOK {
+		t.Fatalf("right secret: status %d, %v; want 200", code, err)
+	}
+	select {
+	case p := <-fake.sent:
+		if p.Get("chat_id") != "555" || strings.TrimSpace(p.Get("text")) == "" {
+			t.Errorf("sendMessage %v, want a non-empty answer to chat 555", p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no sendMessage within 10s; log:\n%s", stderr.String())
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("run exited %d, want 0; log:\n%s", code, stderr.String())
+		}
+	case <-time.After(12 * time.Second):
+		t.Fatal("run did not return within 12s of its context ending")
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	calls := strings.Join(fake.methods, " ")
+	if !strings.Contains(calls, "setWebhook") || strings.Contains(calls, "getUpdates") {
+		t.Errorf("calls %v: want setWebhook and no polling", fake.methods)
+	}
+}
+
+func TestTelegramConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"bad endpoint", map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_API_ENDPOINT": "http://127.0.0.1:1/bot"}, "two %s"},
+		{"bad webhook secret", map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_SECRET": "has space"}, "webhook secret"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := newTelegram(t.Context(), env(tc.env), deps{logger: slog.New(slog.DiscardHandler)})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+			if _, ok := err.(usageError); !ok {
+				t.Errorf("err is %T, want a usage error (exit 2)", err)
+			}
+		})
+	}
+	a, err := newTelegram(t.Context(), env(nil), deps{})
+	if a != nil || err != nil {
+		t.Errorf("without TELEGRAM_BOT_TOKEN: %v, %v; want nil, nil", a, err)
+	}
+}

@@ -1,0 +1,197 @@
+package domaincheck
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/miekg/dns"
+)
+
+// fakeDNS is a DNS server on loopback answering from a zone of records in
+// presentation format, like a recursive resolver. Names starting "fail."
+// get SERVFAIL, names starting "slow." no answer at all, and names starting
+// "big." a truncated UDP answer (and the full answer over TCP).
+type fakeDNS struct {
+	addr string
+	zone map[string][]dns.RR // by lower-case FQDN; not changed once serving
+	tcp  atomic.Int32        // queries over TCP
+}
+
+func startDNS(t *testing.T, records ...string) *fakeDNS {
+	t.Helper()
+	f := &fakeDNS{zone: map[string][]dns.RR{}}
+	for _, r := range records {
+		rr, err := dns.NewRR(r)
+		if err != nil {
+			t.Fatalf("bad record %q: %v", r, err)
+		}
+		name := strings.ToLower(rr.Header().Name)
+		f.zone[name] = append(f.zone[name], rr)
+	}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addr = pc.LocalAddr().String()
+	var wg sync.WaitGroup
+	udp := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) { f.serve(w, q, false) })}
+	tcp := &dns.Server{Listener: ln, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) { f.serve(w, q, true) })}
+	started := make(chan struct{}, 2)
+	udp.NotifyStartedFunc = func() { started <- struct{}{} }
+	tcp.NotifyStartedFunc = func() { started <- struct{}{} }
+	wg.Go(func() { udp.ActivateAndServe() })
+	wg.Go(func() { tcp.ActivateAndServe() })
+	<-started
+	<-started
+	t.Cleanup(func() {
+		udp.Shutdown()
+		tcp.Shutdown()
+		wg.Wait()
+	})
+	return f
+}
+
+func (f *fakeDNS) serve(w dns.ResponseWriter, q *dns.Msg, overTCP bool) {
+	if overTCP {
+		f.tcp.Add(1)
+	}
+	name := strings.ToLower(q.Question[0].Name)
+	if strings.HasPrefix(name, "slow.") {
+		return
+	}
+	m := new(dns.Msg)
+	m.SetReply(q)
+	switch {
+	case strings.HasPrefix(name, "fail."):
+		m.Rcode = dns.RcodeServerFailure
+	case strings.HasPrefix(name, "big.") && !overTCP:
+		m.Truncated = true
+	default:
+		// Answer like a recursive resolver: the CNAME chain and the records
+		// of the asked type at its end.
+		found := false
+		for hop := 0; hop < 10; hop++ {
+			rrs, ok := f.zone[name]
+			found = found || ok
+			next := ""
+			for _, rr := range rrs {
+				if rr.Header().Rrtype == q.Question[0].Qtype {
+					m.Answer = append(m.Answer, rr)
+				}
+				if c, ok := rr.(*dns.CNAME); ok {
+					m.Answer = append(m.Answer, rr)
+					next = strings.ToLower(c.Target)
+				}
+			}
+			if next == "" || strings.HasPrefix(next, "external.") {
+				found = found || next != ""
+				break
+			}
+			name = next
+			if _, ok := f.zone[name]; !ok {
+				found = false
+			}
+		}
+		if !found {
+			m.Rcode = dns.RcodeNameError
+		}
+	}
+	w.WriteMsg(m)
+}
+
+func TestResolve(t *testing.T) {
+	f := startDNS(t,
+		"a.example. 60 IN A 1.2.3.4",
+		"a.example. 60 IN A 1.2.3.5",
+		"a.example. 60 IN AAAA 2400:3200::1",
+		"www.example. 60 IN CNAME cdn.example.",
+		"cdn.example. 60 IN CNAME edge.example.",
+		"edge.example. 60 IN A 5.6.7.8",
+		"v6.example. 60 IN AAAA ::ffff:8.8.8.8",
+		"noaddr.example. 60 IN TXT \"hello\"",
+		"big.example. 60 IN A 9.9.9.9",
+		"loop1.example. 60 IN CNAME loop2.example.",
+		"loop2.example. 60 IN CNAME loop1.example.",
+		// The resolver does not follow this CNAME itself: the client asks again.
+		"half.example. 60 IN CNAME external.example.",
+		"external.example. 60 IN A 4.4.4.4",
+	)
+	r := resolver{server: f.addr, timeout: 300 * time.Millisecond}
+	tests := []struct {
+		name      string
+		want      []string
+		wantCNAME []string
+		wantErr   string // "notfound", "error" or ""
+	}{
+		{name: "a.example", want: []string{"1.2.3.4", "1.2.3.5", "2400:3200::1"}},
+		{name: "www.example", want: []string{"5.6.7.8"}, wantCNAME: []string{"cdn.example", "edge.example"}},
+		{name: "v6.example", want: []string{"8.8.8.8"}},
+		{name: "half.example", want: []string{"4.4.4.4"}, wantCNAME: []string{"external.example"}},
+		{name: "big.example", want: []string{"9.9.9.9"}},
+		{name: "missing.example", wantErr: "notfound"},
+		{name: "noaddr.example", wantErr: "notfound"},
+		{name: "loop1.example", wantErr: "notfound"},
+		{name: "fail.example", wantErr: "error"},
+		{name: "slow.example", wantErr: "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans, err := r.resolve(context.Background(), tt.name)
+			switch tt.wantErr {
+			case "notfound":
+				if !errors.Is(err, errNotFound) {
+					t.Fatalf("resolve error = %v, want errNotFound", err)
+				}
+				return
+			case "error":
+				if err == nil || errors.Is(err, errNotFound) {
+					t.Fatalf("resolve error = %v, want a DNS failure", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("resolve: %v", err)
+			}
+			var got []string
+			for _, a := range ans.addrs {
+				got = append(got, a.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("addresses (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantCNAME, ans.cname); diff != "" {
+				t.Errorf("cname chain (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if f.tcp.Load() == 0 {
+		t.Error("truncated answer was not retried over TCP")
+	}
+}
+
+func TestSystemDNSServer(t *testing.T) {
+	path := t.TempDir() + "/resolv.conf"
+	writeFile(t, path, "# comment\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n")
+	got, err := SystemDNSServer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "192.0.2.53:53" {
+		t.Errorf("SystemDNSServer = %q, want 192.0.2.53:53", got)
+	}
+	writeFile(t, path, "search example\n")
+	if _, err := SystemDNSServer(path); err == nil {
+		t.Error("SystemDNSServer without nameserver succeeded")
+	}
+}
