@@ -1,0 +1,285 @@
+package telegram
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/beianbot/beianbot/bot"
+)
+
+// maxCallbackData is Telegram's limit on a button's callback_data, in bytes.
+const maxCallbackData = 64
+
+// maxButtonLabel bounds a button label, in characters.
+const maxButtonLabel = 100
+
+// target is where a reply goes.
+type target struct {
+	chatID  int64
+	group   bool
+	replyTo int // message to quote; 0 for none
+}
+
+// process handles one update. handled is called once the update's first
+// answer has been sent (or there is nothing to send); a domain check's
+// result follows after that.
+func (a *Adapter) process(ctx context.Context, u tgbotapi.Update, handled func()) {
+	switch {
+	case u.Message != nil:
+		a.onMessage(ctx, u.Message, handled)
+	case u.CallbackQuery != nil:
+		a.onCallback(ctx, u.CallbackQuery, handled)
+	default:
+		// Edited messages, channel posts and the rest are not questions.
+	}
+}
+
+// firstSeen records update id and reports whether it is new. When the store
+// fails, the update is handled: answering twice beats not answering.
+func (a *Adapter) firstSeen(ctx context.Context, id int) bool {
+	first, err := a.store.FirstSeen(ctx, "telegram:update:"+strconv.Itoa(id), time.Hour)
+	if err != nil {
+		a.logger.Warn("telegram dedup unavailable", "update", id, "err", err)
+		return true
+	}
+	if !first {
+		a.metrics.DedupHit(bot.PlatformTelegram)
+		a.logger.Debug("telegram update already handled", "update", id)
+	}
+	return first
+}
+
+func (a *Adapter) identity() identity {
+	return identity{id: a.self.ID, username: a.self.UserName}
+}
+
+func (a *Adapter) onMessage(ctx context.Context, m *tgbotapi.Message, handled func()) {
+	in, ok := translate(m, a.identity())
+	if !ok {
+		return
+	}
+	rep := a.resp.Handle(ctx, in.msg)
+	a.deliver(ctx, target{chatID: in.chatID, group: in.group, replyTo: in.replyTo}, rep, handled)
+}
+
+// onCallback answers a pressed suggestion: it acknowledges the press at
+// once, then sends the answer quoting the question the suggestions were for.
+func (a *Adapter) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery, handled func()) {
+	if q.From == nil || q.From.IsBot {
+		return
+	}
+	if err := a.api.answerCallback(ctx, q.ID); err != nil {
+		a.logger.Warn("telegram callback not acknowledged", "err", err)
+	}
+	m := q.Message
+	if m == nil || m.Chat == nil {
+		a.logger.Debug("telegram callback without a message ignored")
+		return
+	}
+	private := m.Chat.Type == "private"
+	msg := bot.Message{
+		Platform:  bot.PlatformTelegram,
+		ChatID:    strconv.FormatInt(m.Chat.ID, 10),
+		UserID:    strconv.FormatInt(q.From.ID, 10),
+		Direct:    private,
+		Addressed: true,
+	}
+	t := target{chatID: m.Chat.ID, group: !private, replyTo: m.MessageID}
+	if r := m.ReplyToMessage; r != nil {
+		t.replyTo = r.MessageID
+	}
+	a.deliver(ctx, t, a.resp.Press(ctx, msg, q.Data), handled)
+}
+
+// deliver sends rep; for a domain check it then runs the check and edits
+// the acknowledgement into the result, or sends the result when it cannot.
+func (a *Adapter) deliver(ctx context.Context, t target, rep bot.Reply, handled func()) {
+	if rep.Silent() {
+		handled()
+		return
+	}
+	id := a.send(ctx, t, rep, t.replyTo)
+	handled()
+	if rep.FollowUp == nil {
+		return
+	}
+	res := a.followUp(ctx, rep.FollowUp)
+	if res.Silent() {
+		return
+	}
+	if id != 0 && a.edit(ctx, t, id, res) {
+		return
+	}
+	a.send(ctx, t, res, t.replyTo)
+}
+
+// followUp runs f within the follow-up timeout, ending at least a second
+// before ctx does so that there is time to deliver its result.
+func (a *Adapter) followUp(ctx context.Context, f func(context.Context) bot.Reply) bot.Reply {
+	end := time.Now().Add(a.followUpTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Add(-time.Second).Before(end) {
+		end = dl.Add(-time.Second)
+	}
+	fctx, cancel := context.WithDeadline(ctx, end)
+	defer cancel()
+	return f(fctx)
+}
+
+// send sends rep as one or more messages, the first quoting replyTo and the
+// last carrying the suggestion keyboard. It returns the last message's id,
+// or 0 when the reply could not be delivered (which is logged).
+func (a *Adapter) send(ctx context.Context, t target, rep bot.Reply, replyTo int) int {
+	chunks := renderChunks(rep.Text, maxMessageLen)
+	if len(chunks) == 0 {
+		a.logger.Error("telegram reply has no text", "chat", t.chatID, "outcome", rep.Outcome)
+		return 0
+	}
+	id := a.sendChunks(ctx, t, rep, chunks, replyTo)
+	if id != 0 {
+		a.metrics.Reply(bot.PlatformTelegram, string(rep.Outcome))
+	}
+	return id
+}
+
+func (a *Adapter) sendChunks(ctx context.Context, t target, rep bot.Reply, chunks []chunk, replyTo int) int {
+	kb := a.keyboard(rep.Buttons)
+	last := 0
+	for i, c := range chunks {
+		cfg := tgbotapi.NewMessage(t.chatID, c.html)
+		cfg.ParseMode = tgbotapi.ModeHTML
+		cfg.DisableWebPagePreview = true
+		if i == 0 && replyTo != 0 {
+			cfg.ReplyToMessageID = replyTo
+			cfg.AllowSendingWithoutReply = true
+		}
+		if i == len(chunks)-1 && kb != nil {
+			cfg.ReplyMarkup = kb
+		}
+		if err := a.paceWait(ctx, t); err != nil {
+			a.giveUp(ctx, t, rep, i, len(chunks), err)
+			return 0
+		}
+		m, err := a.api.sendMessage(ctx, cfg)
+		if te := apiErr(err); te != nil && te.MigrateToChatID != 0 {
+			// The group became a supergroup with a new id.
+			a.logger.Info("telegram group migrated; sending to its new id", "chat", t.chatID, "new_chat", te.MigrateToChatID)
+			t.chatID, cfg.ChatID = te.MigrateToChatID, te.MigrateToChatID
+			m, err = a.api.sendMessage(ctx, cfg)
+		}
+		if entitiesRefused(err) {
+			a.logger.Warn("telegram refused the formatting; sending plain text", "chat", t.chatID, "err", err)
+			cfg.Text, cfg.ParseMode = c.plain, ""
+			m, err = a.api.sendMessage(ctx, cfg)
+		}
+		if err != nil {
+			a.giveUp(ctx, t, rep, i, len(chunks), err)
+			return 0
+		}
+		last = m.MessageID
+	}
+	return last
+}
+
+// edit replaces message id with rep (its first part; any further parts
+// follow as new messages). It reports false when the message could not be
+// edited, so that the caller sends rep instead.
+func (a *Adapter) edit(ctx context.Context, t target, id int, rep bot.Reply) bool {
+	chunks := renderChunks(rep.Text, maxMessageLen)
+	if len(chunks) == 0 {
+		return false
+	}
+	cfg := tgbotapi.NewEditMessageText(t.chatID, id, chunks[0].html)
+	cfg.ParseMode = tgbotapi.ModeHTML
+	cfg.DisableWebPagePreview = true
+	if len(chunks) == 1 {
+		cfg.ReplyMarkup = a.keyboard(rep.Buttons)
+	}
+	if err := a.paceWait(ctx, t); err != nil {
+		return false
+	}
+	err := a.api.editMessageText(ctx, cfg)
+	if entitiesRefused(err) {
+		a.logger.Warn("telegram refused the formatting; editing as plain text", "chat", t.chatID, "err", err)
+		cfg.Text, cfg.ParseMode = chunks[0].plain, ""
+		err = a.api.editMessageText(ctx, cfg)
+	}
+	if err != nil && !notModified(err) {
+		a.logger.Warn("telegram edit failed; sending the result as a new message", "chat", t.chatID, "err", err)
+		return false
+	}
+	if len(chunks) > 1 && a.sendChunks(ctx, t, rep, chunks[1:], 0) == 0 {
+		return true // the first part is there; the rest is logged as given up
+	}
+	a.metrics.Reply(bot.PlatformTelegram, string(rep.Outcome))
+	return true
+}
+
+// giveUp logs a reply that could not be delivered. The failed API calls
+// are already counted.
+func (a *Adapter) giveUp(ctx context.Context, t target, rep bot.Reply, part, parts int, err error) {
+	a.logger.LogAttrs(ctx, slog.LevelError, "telegram reply given up",
+		slog.Int64("chat", t.chatID),
+		slog.String("outcome", string(rep.Outcome)),
+		slog.String("entry", rep.EntryID),
+		slog.Int("part", part+1),
+		slog.Int("parts", parts),
+		slog.Any("err", err))
+}
+
+// keyboard turns suggestions into an inline keyboard, one button a row.
+// callback_data is the button's value, which the core keeps within 64
+// bytes; a longer one is cut at a character boundary rather than failing
+// the whole message.
+func (a *Adapter) keyboard(buttons []bot.Button) *tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, b := range buttons {
+		data := callbackData(b.Value)
+		if data == "" || b.Label == "" {
+			a.logger.Warn("telegram suggestion without a label or value left out", "label", b.Label)
+			continue
+		}
+		if data != b.Value {
+			a.logger.Warn("telegram callback data cut to 64 bytes", "value", b.Value)
+		}
+		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(buttonLabel(b.Label), data)))
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	m := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &m
+}
+
+// callbackData returns v cut to 64 bytes, ending on a whole character.
+func callbackData(v string) string {
+	v = strings.ToValidUTF8(v, "")
+	if len(v) <= maxCallbackData {
+		return v
+	}
+	end := maxCallbackData
+	for end > 0 && !utf8.RuneStart(v[end]) {
+		end--
+	}
+	return v[:end]
+}
+
+// buttonLabel shortens a long label with an ellipsis.
+func buttonLabel(s string) string {
+	if utf8.RuneCountInString(s) <= maxButtonLabel {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxButtonLabel-1]) + "…"
+}
+
+// paceWait blocks until the pacer's slot for a send to t comes.
+func (a *Adapter) paceWait(ctx context.Context, t target) error {
+	now := a.now()
+	return a.sleep(ctx, a.pace.reserve(t.chatID, t.group, now).Sub(now))
+}
