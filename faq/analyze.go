@@ -11,10 +11,16 @@ import (
 type analyzer struct {
 	f  folder
 	lx *Lexicon
-	// known holds the English words of the lexicon and the FAQ, by length,
-	// for typo correction.
-	known   map[int][]string
-	isKnown map[string]bool
+	// surface holds the English words of the lexicon and the FAQ as
+	// written (not stemmed), by length, for typo correction; stems holds
+	// their stems.
+	surface map[int][]string
+	stems   map[string]bool
+	// mixed rewrites lexicon variants that mix scripts ("icp证") before
+	// words are split; nil when there are none.
+	mixed *strings.Replacer
+	// collect, while the FAQ is indexed, gathers its English words.
+	collect func(word string)
 }
 
 type tok struct {
@@ -36,6 +42,9 @@ func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(
 
 func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 	s = a.f.fold(s)
+	if a.mixed != nil {
+		s = a.mixed.Replace(s)
+	}
 	var stack [64]tok
 	toks := stack[:0]
 	for i := 0; i < len(s); {
@@ -54,7 +63,16 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 				j += n2
 			}
 			if w := strings.Trim(s[i:j], "'"); w != "" {
-				toks = append(toks, tok{s: stem(w)})
+				st := stem(w)
+				if a.collect != nil {
+					a.collect(w)
+				}
+				if fixTypos && !a.stems[st] {
+					if c := a.correct(w); c != "" {
+						st = stem(c)
+					}
+				}
+				toks = append(toks, tok{s: st})
 			}
 			i = j
 		default:
@@ -80,7 +98,7 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 			for j < len(toks) && !toks[j].han && !toks[j].sep {
 				j++
 			}
-			dst = a.latinRun(toks[i:j], dst, fixTypos)
+			dst = a.latinRun(toks[i:j], dst)
 			i = j
 		}
 	}
@@ -125,7 +143,7 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
 
 // latinRun maps lexicon phrases in a run of English words and emits the
 // other words, corrected when they look like a typo of a known word.
-func (a *analyzer) latinRun(run []tok, dst []string, fixTypos bool) []string {
+func (a *analyzer) latinRun(run []tok, dst []string) []string {
 	var key []byte
 	for j := 0; j < len(run); {
 		matched := false
@@ -148,24 +166,12 @@ func (a *analyzer) latinRun(run []tok, dst []string, fixTypos bool) []string {
 				break
 			}
 		}
-		if matched {
-			continue
-		}
-		w := run[j].s
-		if fixTypos && !a.isKnown[w] {
-			if c := a.correct(w); c != "" {
-				if canon, ok := a.lx.latin[c]; ok {
-					dst = a.emitCanon(canon, dst)
-					j++
-					continue
-				}
-				w = c
+		if !matched {
+			if w := run[j].s; len(w) > 1 {
+				dst = append(dst, w)
 			}
+			j++
 		}
-		if len(w) > 1 {
-			dst = append(dst, w)
-		}
-		j++
 	}
 	return dst
 }
@@ -216,7 +222,7 @@ func (a *analyzer) correct(w string) string {
 	}
 	best, bestD := "", limit+1
 	for l := n - limit; l <= n+limit; l++ {
-		for _, k := range a.known[l] {
+		for _, k := range a.surface[l] {
 			// A typo rarely hits both of the first two letters.
 			if k[0] != w[0] && k[1] != w[1] {
 				continue

@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -32,6 +33,10 @@ func TestExplain(t *testing.T) {
 		for _, s := range r.Suggestions {
 			t.Logf("  sugg %s %.2f", s.Entry.ID, s.Score)
 		}
+		sc := ix.getScratch()
+		ix.Match(q)
+		_ = sc
+		t.Logf("  raw: %v", ix.debugRaw(q))
 	}
 }
 
@@ -44,4 +49,18 @@ func idOf(e *Entry) string {
 
 func fmtF(f float64) string {
 	return strings.TrimSpace(strings.Replace(string(rune('0'+int(f)))+"."+string(rune('0'+int(f*10)%10))+string(rune('0'+int(f*100)%10)), "", "", 0))
+}
+
+func (ix *Index) debugRaw(q string) string {
+	var out string
+	ix.debug = func(raw []float64) {
+		for g, r := range raw {
+			if r > 0.3 {
+				out += fmt.Sprintf(" %s=%.3f", ix.groups[g].id[8:11], r)
+			}
+		}
+	}
+	defer func() { ix.debug = nil }()
+	ix.Match(q)
+	return out
 }

@@ -14,6 +14,9 @@ type Options struct {
 	DocsBaseURL string
 	// Lexicon lists lexicon files (see Lexicon) that extend the embedded one.
 	Lexicon []string
+
+	// params overrides the matcher's constants (tests tune them).
+	params *params
 }
 
 // group is every language version of one entry id: the unit of matching.
@@ -34,7 +37,8 @@ type Index struct {
 	terms   map[string]int32
 	idf     []float32 // per term, with the term's kind factor applied
 	unknown [2]float32
-	postQ   [][]int32 // term → groups whose questions or phrasings have it
+	postQ   [][]int32 // term → groups whose questions have it
+	postP   [][]int32 // term → groups that have it in phrasings, not questions
 	postA   [][]int32 // term → groups that have it only in the answer
 	postV   [][]int32 // term → variants (one question or phrasing each) that have it
 	vGroup  []int32   // variant → group
@@ -44,6 +48,7 @@ type Index struct {
 	shortQ []string
 	shortG []int32
 	pool   sync.Pool
+	debug  func(raw []float64) // tests: sees each query's raw similarities
 }
 
 // Entries returns every entry, in load order.
@@ -74,9 +79,9 @@ var urlRe = regexp.MustCompile(`\]\([^)]*\)|https?://\S+`)
 const unigramFactor = 0.3
 
 // build indexes entries (deduplicated by id and language) with lexicon lx.
-func build(entries []*Entry, lx *Lexicon, f folder) *Index {
-	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: defaultParams}
-	ix.an = &analyzer{f: f, lx: lx, known: map[int][]string{}, isKnown: map[string]bool{}}
+func build(entries []*Entry, lx *Lexicon, f folder, p params) *Index {
+	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: p}
+	ix.an = &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
 	gi := map[string]int{}
 	for _, e := range entries {
 		ix.byKey[[2]string{e.ID, e.Lang}] = e
@@ -89,29 +94,36 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		ix.groups[i].entries = append(ix.groups[i].entries, e)
 	}
 	// Known English words, for typo correction: the lexicon's and the FAQ's.
+	seenWord := map[string]bool{}
 	addKnown := func(w string) {
-		if !ix.an.isKnown[w] && len(w) >= 3 {
-			ix.an.isKnown[w] = true
-			ix.an.known[len(w)] = append(ix.an.known[len(w)], w)
+		if seenWord[w] {
+			return
+		}
+		seenWord[w] = true
+		ix.an.stems[stem(w)] = true
+		if len(w) >= 4 {
+			ix.an.surface[len(w)] = append(ix.an.surface[len(w)], w)
 		}
 	}
 	for w := range lx.words {
 		addKnown(w)
 	}
+	ix.an.collect = addKnown
+	defer func() { ix.an.collect = nil }()
 	id := func(t string) int32 {
 		if i, ok := ix.terms[t]; ok {
 			return i
 		}
 		i := int32(len(ix.terms))
 		ix.terms[t] = i
-		ix.postQ, ix.postA, ix.postV = append(ix.postQ, nil), append(ix.postA, nil), append(ix.postV, nil)
+		ix.postQ, ix.postP, ix.postA, ix.postV = append(ix.postQ, nil), append(ix.postP, nil), append(ix.postA, nil), append(ix.postV, nil)
 		return i
 	}
 	var buf []string
 	df := map[int32]int{}
 	variantTerms := [][]int32{}
 	for g, grp := range ix.groups {
-		qset, aset := map[int32]bool{}, map[int32]bool{}
+		qset, pset, aset := map[int32]bool{}, map[int32]bool{}, map[int32]bool{}
 		var texts []string
 		for _, e := range grp.entries {
 			texts = append(texts, e.Question)
@@ -124,7 +136,11 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 			seen := map[int32]bool{}
 			for _, term := range buf {
 				ti := id(term)
-				qset[ti] = true
+				if i < nQuestions {
+					qset[ti] = true
+				} else {
+					pset[ti] = true
+				}
 				if !seen[ti] {
 					seen[ti] = true
 					vt = append(vt, ti)
@@ -140,7 +156,7 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		for _, e := range grp.entries {
 			buf = ix.an.analyzeDoc(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
 			for _, term := range buf {
-				if ti := id(term); !qset[ti] {
+				if ti := id(term); !qset[ti] && !pset[ti] {
 					aset[ti] = true
 				}
 			}
@@ -148,6 +164,12 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		for ti := range qset {
 			ix.postQ[ti] = append(ix.postQ[ti], int32(g))
 			df[ti]++
+		}
+		for ti := range pset {
+			if !qset[ti] {
+				ix.postP[ti] = append(ix.postP[ti], int32(g))
+				df[ti]++
+			}
 		}
 		for ti := range aset {
 			ix.postA[ti] = append(ix.postA[ti], int32(g))
@@ -157,10 +179,7 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 	n := float64(len(ix.groups))
 	ix.idf = make([]float32, len(ix.terms))
 	for t, ti := range ix.terms {
-		ix.idf[ti] = float32(idf(n, df[ti]) * kindFactor(t))
-		if isASCIIWord(t) {
-			addKnown(t)
-		}
+		ix.idf[ti] = float32(ix.weight(t, idf(n, df[ti])))
 	}
 	ix.unknown = [2]float32{float32(idf(n, 0) * unigramFactor), float32(idf(n, 0))}
 	for v, vt := range variantTerms {
@@ -171,7 +190,7 @@ func build(entries []*Entry, lx *Lexicon, f folder) *Index {
 		}
 		ix.vWeight = append(ix.vWeight, max(w, 1e-6))
 	}
-	for _, p := range [][][]int32{ix.postQ, ix.postA} {
+	for _, p := range [][][]int32{ix.postQ, ix.postP, ix.postA} {
 		for _, l := range p {
 			slices.Sort(l)
 		}
@@ -198,4 +217,16 @@ func isASCIIWord(t string) bool {
 		}
 	}
 	return t != ""
+}
+
+// weight is the weight of a FAQ term: its rarity across entries, scaled by
+// its kind, and never less than what its general rarity says about the
+// domain. A word every entry shares (备案) tells entries apart not at all,
+// but it tells a filing question from small talk.
+func (ix *Index) weight(t string, localIDF float64) float64 {
+	w := localIDF * kindFactor(t)
+	if bg := wordIDF(t); bg > 0 {
+		w = max(w, ix.p.domainWeight*min(1, max(0, (bg-3)/6)))
+	}
+	return w
 }

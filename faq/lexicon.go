@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -31,12 +32,14 @@ type Lexicon struct {
 	latin     map[string]string
 	latinMax  int
 	phrasings map[string][]string
-	words     map[string]bool // every Latin word the lexicon knows, stemmed
-	leads     map[string]bool // first words of multi-word Latin variants
+	words     map[string]bool // every Latin word the lexicon knows, as written
+	leads     map[string]bool // first words of multi-word Latin variants, stemmed
+	mixed     map[string]string
+	inCanon   map[string]bool // character pairs of Han canonical forms
 }
 
 func newLexicon() *Lexicon {
-	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}}
+	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
 }
 
 // parseLexicon reads one lexicon file into lx, returning problems by line.
@@ -108,6 +111,14 @@ func (lx *Lexicon) add(f folder, v, canon string) {
 	v = f.fold(v)
 	if canon != "" {
 		canon = f.fold(canon)
+		for _, t := range emitPiece(canon, nil) {
+			lx.inCanon[t] = true
+		}
+	}
+	if langOf(v) == "zh" && strings.IndexFunc(v, func(r rune) bool { return r < 0x80 && isWordRune(r) }) >= 0 {
+		// Mixed scripts ("icp证"): rewritten as text before words are split.
+		lx.mixed[v] = canon
+		return
 	}
 	if langOf(v) == "zh" {
 		v = strings.Join(strings.Fields(v), "")
@@ -119,17 +130,38 @@ func (lx *Lexicon) add(f folder, v, canon string) {
 	}
 	var words []string
 	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !isWordRune(r) }) {
+		lx.words[w] = true
 		words = append(words, stem(w))
 	}
 	if len(words) == 0 {
 		return
-	}
-	for _, w := range words {
-		lx.words[w] = true
 	}
 	lx.latin[strings.Join(words, " ")] = canon
 	if len(words) > 1 {
 		lx.leads[words[0]] = true
 	}
 	lx.latinMax = max(lx.latinMax, len(words))
+}
+
+// mixedReplacer rewrites mixed-script variants to their canonical forms,
+// longest first; nil when there are none.
+func (lx *Lexicon) mixedReplacer() *strings.Replacer {
+	if len(lx.mixed) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(lx.mixed))
+	for k := range lx.mixed {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	var pairs []string
+	for _, k := range keys {
+		pairs = append(pairs, k, " "+lx.mixed[k]+" ")
+	}
+	return strings.NewReplacer(pairs...)
 }

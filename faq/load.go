@@ -167,5 +167,9 @@ func loadSources(srcs []source, opts Options) (*Index, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("load faq: no entries found")
 	}
-	return build(entries, lx, f), nil
+	p := defaultParams
+	if opts.params != nil {
+		p = *opts.params
+	}
+	return build(entries, lx, f, p), nil
 }

@@ -25,12 +25,24 @@ const (
 // params are the matcher's tunable constants, chosen on our own labelled
 // paraphrases (faq/testdata/paraphrases.jsonl) by TestTune.
 type params struct {
-	// answerWeight is how much a query term found only in an entry's answer
-	// counts, against one found in its question or phrasings.
-	answerWeight float32
-	// unknownLatin scales the weight of an English word the FAQ does not
-	// know, against an unknown Chinese word.
-	unknownLatin float32
+	// phrasingWeight and answerWeight are how much a query term found only
+	// in an entry's extra phrasings, or only in its answer, counts against
+	// one found in its question.
+	phrasingWeight, answerWeight float32
+	// domainWeight is the least weight of a FAQ word that is rare in general
+	// Chinese (see Index.weight).
+	domainWeight float64
+	// minRaw is the least raw similarity that is ever answered.
+	minRaw float64
+	// unknownLatin, unknownWord, unknownPair and unknownChar scale the weight
+	// of what the FAQ does not know, against its rarest term: an English word;
+	// a Chinese word (further scaled by how rare it is in general Chinese); a
+	// character pair that is no word (it only straddles two words of a long
+	// question); a single character.
+	unknownLatin, unknownWord, unknownPair, unknownChar float32
+	// bgLow is the general IDF at and below which an unknown word weighs
+	// least.
+	bgLow float64
 	// center and slope place the logistic calibration; lead adds the best
 	// entry's lead over the runner-up.
 	center, slope, lead float64
@@ -39,7 +51,7 @@ type params struct {
 	minMargin float64
 }
 
-var defaultParams = params{answerWeight: 0.3, unknownLatin: 0.75, center: 0.45, slope: 9, lead: 8, minMargin: 0.02}
+var defaultParams = params{phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.5, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, center: 0.45, slope: 9, lead: 4, minMargin: 0.02}
 
 type scored struct {
 	g   int
@@ -49,17 +61,18 @@ type scored struct {
 // scratch holds per-query accumulators, reused through Index.pool so that
 // matching allocates little.
 type scratch struct {
-	qm, am, vm []float32
-	ecov, raw  []float64
-	terms      []string
-	unknown    []string
-	mark       []uint32 // term → epoch in which it was last counted
-	epoch      uint32
+	qm, pm, am, vm []float32
+	ecov, raw      []float64
+	terms          []string
+	unknown        []string
+	mark           []uint32 // term → epoch in which it was last counted
+	epoch          uint32
 }
 
 func (ix *Index) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
 		clear(s.qm)
+		clear(s.pm)
 		clear(s.am)
 		clear(s.vm)
 		clear(s.ecov)
@@ -69,7 +82,7 @@ func (ix *Index) getScratch() *scratch {
 	}
 	ng, nv := len(ix.groups), len(ix.vGroup)
 	return &scratch{
-		qm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
+		qm: make([]float32, ng), pm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
 		ecov: make([]float64, ng), raw: make([]float64, ng),
 		mark: make([]uint32, len(ix.terms)), epoch: 1,
 	}
@@ -91,11 +104,7 @@ func (ix *Index) Match(query string) Result {
 		if !ok {
 			if !slices.Contains(s.unknown, t) {
 				s.unknown = append(s.unknown, t)
-				w := ix.unknown[boolIdx(kindFactor(t) == 1)]
-				if isASCIIWord(t) {
-					w *= ix.p.unknownLatin
-				}
-				total += w
+				total += ix.unknownWeight(t)
 			}
 			continue
 		}
@@ -107,6 +116,9 @@ func (ix *Index) Match(query string) Result {
 		total += w
 		for _, g := range ix.postQ[ti] {
 			s.qm[g] += w
+		}
+		for _, g := range ix.postP[ti] {
+			s.pm[g] += w
 		}
 		for _, g := range ix.postA[ti] {
 			s.am[g] += w
@@ -128,10 +140,13 @@ func (ix *Index) Match(query string) Result {
 	}
 	for g := range ix.groups {
 		// qcov: how much of the query the entry explains.
-		qcov := float64(s.qm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
+		qcov := float64(s.qm[g]+ix.p.phrasingWeight*s.pm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
 		if qcov > 0 {
 			s.raw[g] = math.Sqrt(qcov) * math.Sqrt(ecov[g])
 		}
+	}
+	if ix.debug != nil {
+		ix.debug(s.raw)
 	}
 	top := ix.top(s.raw)
 	if top[0].raw == 0 {
@@ -181,7 +196,7 @@ func (ix *Index) top(raw []float64) [maxSuggestions]scored {
 // confident reports whether the best of top is sure enough to answer.
 func (ix *Index) confident(top [maxSuggestions]scored) bool {
 	lead := top[0].raw - top[1].raw
-	return ix.p.calibrate(top[0].raw, lead) >= answerAt && lead >= ix.p.minMargin
+	return top[0].raw >= ix.p.minRaw && ix.p.calibrate(top[0].raw, lead) >= answerAt && lead >= ix.p.minMargin
 }
 
 // calibrate maps a raw similarity and its lead over the runner-up to a
@@ -238,4 +253,25 @@ func boolIdx(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// unknownWeight is the weight of a query term the FAQ does not have.
+func (ix *Index) unknownWeight(t string) float32 {
+	top := ix.unknown[1]
+	switch {
+	case isASCIIWord(t):
+		return top * ix.p.unknownLatin
+	case kindFactor(t) != 1:
+		return ix.unknown[0] * ix.p.unknownChar
+	}
+	bg := wordIDF(t)
+	if bg == 0 && ix.an.lx.inCanon[t] {
+		bg = 9 // a word of the lexicon's, for a topic the FAQ lacks (核验)
+	}
+	if bg == 0 {
+		return top * ix.p.unknownPair
+	}
+	// General IDF runs from about 3 (可以, 公司) to 14: common words say
+	// little, rare ones as much as the FAQ's rarest term.
+	return top * ix.p.unknownWord * float32(min(1, max(0.1, (bg-ix.p.bgLow)/(9-ix.p.bgLow))))
 }

@@ -1,0 +1,41 @@
+package faq
+
+import (
+	_ "embed"
+	"strings"
+)
+
+// words2 holds the background weights of two-character Chinese words: jieba's
+// inverse document frequencies over a large general corpus (MIT licence, see
+// data/JIEBA-LICENSE), as sorted 7-byte records: six bytes of the word, then
+// its IDF times ten. It tells a real word the FAQ does not know (延迟,
+// 价格: a question about something else) from a pair of characters that only
+// straddles two words of a long question (部系), and common words (情况,
+// 知道) from rare ones. faq/internal/wordgen makes it.
+//
+//go:embed data/words2.bin
+var words2 string
+
+const wordRecord = 7
+
+// wordIDF returns the background IDF of a two-character Han word, or 0 when
+// it is not a known word.
+func wordIDF(w string) float64 {
+	if len(w) != 6 {
+		return 0
+	}
+	lo, hi := 0, len(words2)/wordRecord
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		rec := words2[mid*wordRecord : mid*wordRecord+6]
+		switch c := strings.Compare(rec, w); {
+		case c == 0:
+			return float64(words2[mid*wordRecord+6]) / 10
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return 0
+}
