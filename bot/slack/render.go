@@ -1,0 +1,417 @@
+package slack
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/beianbot/beianbot/bot"
+)
+
+// Slack Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
+const (
+	// maxSectionText is the longest text of a section block, in characters.
+	maxSectionText = 3000
+	// maxBlocks is the most blocks one message may carry.
+	maxBlocks = 50
+	// maxButtons is the most elements of one actions block.
+	maxButtons = 25
+	// maxButtonText is the longest button label, in characters.
+	maxButtonText = 75
+	// maxFallback bounds the notification text sent next to the blocks.
+	maxFallback = 300
+)
+
+// suggestBlockID names the actions block holding suggestion buttons; its
+// buttons' action ids start with suggestActionPrefix.
+const (
+	suggestBlockID      = "beianbot_suggest"
+	suggestActionPrefix = "suggest_"
+)
+
+// zwsp separates Slack emphasis markers from adjacent letters: Slack only
+// renders *bold* when the asterisks sit at a word boundary, which Chinese text
+// never has.
+const zwsp = "\u200b"
+
+// rendered is a reply as Slack shows it: Block Kit blocks and the plain
+// notification text that goes with them.
+type rendered struct {
+	Blocks []slack.Block
+	Text   string
+}
+
+// render turns a reply into Block Kit: its Markdown text as mrkdwn sections
+// (split to respect the section limit) and its suggestions as buttons.
+func render(rep bot.Reply) rendered {
+	chunks := splitMrkdwn(toMrkdwn(rep.Text), maxSectionText)
+	room := maxBlocks
+	if len(rep.Buttons) > 0 {
+		room--
+	}
+	if len(chunks) > room {
+		chunks = chunks[:room]
+		chunks[room-1] = cutToWidth(chunks[room-1], maxSectionText-1) + "…"
+	}
+	var out rendered
+	for _, c := range chunks {
+		out.Blocks = append(out.Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
+	}
+	if len(rep.Buttons) > 0 {
+		var elems []slack.BlockElement
+		for i, b := range rep.Buttons {
+			if i == maxButtons {
+				break
+			}
+			label := strings.TrimSpace(b.Label)
+			if width(label) > maxButtonText {
+				label = cutRunes(label, maxButtonText-1) + "…"
+			}
+			if label == "" {
+				label = "…"
+			}
+			elems = append(elems, slack.NewButtonBlockElement(
+				suggestActionPrefix+itoa(i), b.Value,
+				slack.NewTextBlockObject(slack.PlainTextType, label, true, false)))
+		}
+		out.Blocks = append(out.Blocks, slack.NewActionBlock(suggestBlockID, elems...))
+	}
+	if len(chunks) > 0 {
+		first, _, _ := strings.Cut(chunks[0], "\n\n")
+		out.Text = cutToWidth(first, maxFallback)
+	}
+	return out
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// toMrkdwn converts the reply Markdown subset (paragraphs, "- " list items,
+// **bold**, `code`, [text](url)) to Slack mrkdwn, escaping &, < and > in all
+// text so nothing a user wrote can form a mention or a link.
+func toMrkdwn(md string) string {
+	md = strings.ToValidUTF8(strings.ReplaceAll(md, "\r\n", "\n"), "\uFFFD")
+	lines := strings.Split(md, "\n")
+	var b strings.Builder
+	blank := false
+	for _, line := range lines {
+		line = strings.TrimRightFunc(line, unicode.IsSpace)
+		if line == "" {
+			blank = b.Len() > 0
+			continue
+		}
+		if b.Len() > 0 {
+			if blank {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteString("\n")
+			}
+		}
+		blank = false
+		if rest, ok := strings.CutPrefix(line, "- "); ok {
+			b.WriteString("• ")
+			line = rest
+		}
+		inline(&b, line)
+	}
+	return b.String()
+}
+
+// inline writes one line's inline markup as mrkdwn.
+func inline(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == '`':
+			if j := strings.IndexByte(s[i+1:], '`'); j > 0 {
+				b.WriteByte('`')
+				escapeTo(b, s[i+1:i+1+j])
+				b.WriteByte('`')
+				i += j + 2
+				continue
+			}
+		case strings.HasPrefix(s[i:], "**"):
+			if j := strings.Index(s[i+2:], "**"); j > 0 {
+				inner := s[i+2 : i+2+j]
+				var sub strings.Builder
+				inline(&sub, inner)
+				if t := strings.TrimSpace(sub.String()); t != "" {
+					if needsBoundary(lastRune(b.String())) {
+						b.WriteString(zwsp)
+					}
+					b.WriteString("*" + t + "*")
+					i += j + 4
+					if i < len(s) {
+						if r, _ := utf8.DecodeRuneInString(s[i:]); needsBoundary(r) {
+							b.WriteString(zwsp)
+						}
+					}
+					continue
+				}
+			}
+		case s[i] == '[':
+			if text, link, n, ok := parseLink(s[i:]); ok {
+				if u, ok := safeURL(link); ok {
+					b.WriteString("<" + u + "|")
+					escapeTo(b, strings.ReplaceAll(text, "**", ""))
+					b.WriteString(">")
+				} else {
+					escapeTo(b, text)
+				}
+				i += n
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		escapeTo(b, string(r))
+		i += size
+	}
+}
+
+// needsBoundary reports whether r, next to an emphasis marker, would stop
+// Slack from rendering it.
+func needsBoundary(r rune) bool {
+	return r != utf8.RuneError && !unicode.IsSpace(r) && !unicode.IsPunct(r) && r != zwspRune
+}
+
+const zwspRune = '\u200b'
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// parseLink parses "[text](url)" at the start of s, returning the number of
+// bytes it spans. Parentheses inside the URL must balance.
+func parseLink(s string) (text, link string, n int, ok bool) {
+	close := strings.Index(s, "](")
+	if close < 1 || strings.ContainsAny(s[1:close], "[]\n") {
+		return "", "", 0, false
+	}
+	depth := 0
+	for j := close + 2; j < len(s); j++ {
+		switch s[j] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return s[1:close], s[close+2 : j], j + 1, j > close+2
+			}
+			depth--
+		case ' ', '\n':
+			return "", "", 0, false
+		}
+	}
+	return "", "", 0, false
+}
+
+// safeURL returns the link as it may appear inside <…|…>, and false when it
+// is not an absolute http, https or mailto URL.
+func safeURL(link string) (string, bool) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return "", false
+		}
+	case "mailto":
+		if u.Opaque == "" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range link {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("%3C")
+		case '>':
+			b.WriteString("%3E")
+		case '|':
+			b.WriteString("%7C")
+		case ' ':
+			b.WriteString("%20")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), true
+}
+
+// escapeTo writes s with Slack's three control characters escaped.
+func escapeTo(b *strings.Builder, s string) {
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+}
+
+// escape returns s with &, < and > escaped.
+func escape(s string) string {
+	var b strings.Builder
+	escapeTo(&b, s)
+	return b.String()
+}
+
+// width is the length of s as Slack counts it (UTF-16 code units, which is
+// never less than the number of characters).
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
+}
+
+// cutRunes returns the longest prefix of s at most limit wide.
+func cutRunes(s string, limit int) string {
+	n := 0
+	for i, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+		if n > limit {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// splitMrkdwn splits mrkdwn into chunks of at most limit width, preferring
+// paragraph breaks, then line breaks, then spaces, and never cutting inside
+// a <link> or an &entity;.
+func splitMrkdwn(s string, limit int) []string {
+	if s == "" {
+		return nil
+	}
+	var chunks []string
+	var cur strings.Builder
+	curW := 0
+	add := func(piece, sep string) bool {
+		w := width(piece)
+		if curW > 0 && curW+width(sep)+w > limit {
+			return false
+		}
+		if curW > 0 {
+			cur.WriteString(sep)
+			curW += width(sep)
+		}
+		cur.WriteString(piece)
+		curW += w
+		return true
+	}
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			chunks = append(chunks, t)
+		}
+		cur.Reset()
+		curW = 0
+	}
+	for _, para := range strings.Split(s, "\n\n") {
+		if width(para) <= limit {
+			if !add(para, "\n\n") {
+				flush()
+				add(para, "")
+			}
+			continue
+		}
+		flush()
+		for _, line := range strings.Split(para, "\n") {
+			for _, piece := range hardSplit(line, limit) {
+				if !add(piece, "\n") {
+					flush()
+					add(piece, "")
+				}
+			}
+		}
+		flush()
+	}
+	flush()
+	return chunks
+}
+
+// hardSplit cuts one line into pieces at most limit wide.
+func hardSplit(line string, limit int) []string {
+	var out []string
+	for width(line) > limit {
+		cut := safeCut(line, limit)
+		head := strings.TrimRightFunc(line[:cut], unicode.IsSpace)
+		if head != "" {
+			out = append(out, head)
+		}
+		line = strings.TrimLeftFunc(line[cut:], unicode.IsSpace)
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}
+
+// safeCut returns a byte offset in (0, len(s)) at which s can be cut so the
+// head is at most limit wide: after the last space outside a <link> or
+// &entity; if there is one in the second half, else at the last rune
+// boundary outside them, else (a link longer than limit) wherever it fits.
+func safeCut(s string, limit int) int {
+	w, lastSpace, lastSafe := 0, 0, 0
+	inLink, inEntity := false, false
+	for i, r := range s {
+		if !inLink && !inEntity && i > 0 {
+			lastSafe = i
+		}
+		rw := max(utf16.RuneLen(r), 1)
+		if w+rw > limit {
+			break
+		}
+		w += rw
+		switch {
+		case r == '<':
+			inLink = true
+		case r == '>' && inLink:
+			inLink = false
+		case r == '&' && !inLink:
+			inEntity = true
+		case r == ';' && inEntity:
+			inEntity = false
+		case unicode.IsSpace(r) && !inLink && !inEntity:
+			lastSpace = i + utf8.RuneLen(r)
+		}
+	}
+	switch {
+	case lastSpace > 0 && width(s[:lastSpace]) > limit/2:
+		return lastSpace
+	case lastSafe > 0:
+		return lastSafe
+	}
+	if c := len(cutRunes(s, limit)); c > 0 {
+		return c
+	}
+	_, size := utf8.DecodeRuneInString(s)
+	return size
+}
+
+// cutToWidth shortens s to at most limit wide at a safe point.
+func cutToWidth(s string, limit int) string {
+	if width(s) <= limit {
+		return s
+	}
+	return strings.TrimRightFunc(s[:safeCut(s, limit)], unicode.IsSpace)
+}

@@ -1,0 +1,192 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+
+	"github.com/beianbot/beianbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func TestToMrkdwn(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "hello", "hello"},
+		{"escape", "a & b <c> d", "a &amp; b &lt;c&gt; d"},
+		{"mention cannot form", "<!channel> <@U1>", "&lt;!channel&gt; &lt;@U1&gt;"},
+		{"bold", "**Q?**\n\nA.", "*Q?*\n\nA."},
+		{"bold next to han", "这是**重要**的", "这是\u200b*重要*\u200b的"},
+		{"bold after space", "a **b** c", "a *b* c"},
+		{"unclosed bold", "a ** b", "a ** b"},
+		{"code kept and escaped", "run `dig <name> & more`", "run `dig &lt;name&gt; &amp; more`"},
+		{"unclosed code", "a ` b", "a ` b"},
+		{"link", "see [the guide](https://help.aliyun.com/x?a=1&b=2)", "see <https://help.aliyun.com/x?a=1&amp;b=2|the guide>"},
+		{"link with parens", "[w](https://en.wikipedia.org/wiki/ICP_(license))", "<https://en.wikipedia.org/wiki/ICP_(license)|w>"},
+		{"link pipe and angle", "[a|b>](https://x.example/p|q>)", "<https://x.example/p%7Cq%3E|a|b&gt;>"},
+		{"bold link", "**[x](https://a.example)**", "*<https://a.example|x>*"},
+		{"relative link shows text", "[guide](/docs/x)", "guide"},
+		{"javascript link shows text", "[x](javascript:alert(1))", "x"},
+		{"mailto", "[mail](mailto:a@b.example)", "<mailto:a@b.example|mail>"},
+		{"not a link", "[a] (b) [c](", "[a] (b) [c]("},
+		{"list", "Steps:\n- one\n- two", "Steps:\n• one\n• two"},
+		{"paragraphs collapse", "a\n\n\n\nb\r\nc  ", "a\n\nb\nc"},
+		{"leading blank lines", "\n\na", "a"},
+		{"invalid utf8", "a\xffb", "a\uFFFDb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, toMrkdwn(tt.in)); diff != "" {
+				t.Errorf("toMrkdwn(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestSplitMrkdwn(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		limit int
+		want  []string
+	}{
+		{"fits", "a\n\nb", 10, []string{"a\n\nb"}},
+		{"paragraphs", "aaaa\n\nbbbb\n\ncc", 10, []string{"aaaa\n\nbbbb", "cc"}},
+		{"lines", "aaaa\nbbbb\ncccc", 10, []string{"aaaa\nbbbb", "cccc"}},
+		{"words", "aaa bbb ccc ddd", 8, []string{"aaa bbb", "ccc ddd"}},
+		{"no link cut", "xx <https://a.example|y> z", 22, []string{"xx", "<https://a.example|y>", "z"}},
+		{"link longer than limit", "<https://a.example|y>", 10, []string{"<https://a", ".example|y", ">"}},
+		{"no entity cut", "abcdefg&amp;h", 9, []string{"abcdefg", "&amp;h"}},
+		{"han", "一二三四五六", 4, []string{"一二三四", "五六"}},
+		{"empty", "", 10, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, splitMrkdwn(tt.in, tt.limit)); diff != "" {
+				t.Errorf("splitMrkdwn (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// goldenReplies are rendered to testdata/golden/<name>.json.
+func goldenReplies() map[string]bot.Reply {
+	long := "**备案需要多久？**\n\n" + strings.Repeat("管局审核时间一般为 1-20 个工作日，以各省管局实际审核为准。详见 [备案流程](https://help.aliyun.com/zh/icp-filing/)。\n\n", 60)
+	return map[string]bot.Reply{
+		"answered": {Outcome: bot.OutcomeAnswered, Text: "**我的网站域名指向的是香港地区节点服务器，需要备案吗？**\n\n" +
+			"不需要。备案针对的是**中国内地**的服务器。\n\n- 香港、澳门、台湾：无需备案\n- 内地：需要先完成 [ICP 备案](https://beian.miit.gov.cn/)\n\n查询命令：`dig example.com`"},
+		"suggested": {Outcome: bot.OutcomeSuggested, Text: "I'm not sure which question you mean. Did you mean:",
+			Buttons: []bot.Button{
+				{Label: "Do I need ICP filing for a Hong Kong server?", Value: "a|section_cym|en"},
+				{Label: "How long does the filing review take at the provincial Communications Administration in practice?", Value: "a|section_abc|en"},
+			}},
+		"escaped":    {Outcome: bot.OutcomeCheck, Text: "checking <script>&amp;.example…"},
+		"long split": {Outcome: bot.OutcomeAnswered, Text: long},
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	for name, rep := range goldenReplies() {
+		t.Run(name, func(t *testing.T) {
+			r := render(rep)
+			for i, b := range r.Blocks {
+				if sec, ok := b.(*slack.SectionBlock); ok {
+					if w := width(sec.Text.Text); w > maxSectionText || w == 0 {
+						t.Errorf("block %d text width %d, want 1..%d", i, w, maxSectionText)
+					}
+				}
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(r); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.Bytes()
+			path := filepath.Join("testdata", "golden", strings.ReplaceAll(name, " ", "_")+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestRenderGolden -update)", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+func TestRenderLimits(t *testing.T) {
+	var buttons []bot.Button
+	for range 30 {
+		buttons = append(buttons, bot.Button{Label: strings.Repeat("问", 100), Value: "a|x|zh"})
+	}
+	r := render(bot.Reply{Text: strings.Repeat(strings.Repeat("字", 2999)+"\n\n", 60), Buttons: buttons})
+	if len(r.Blocks) != maxBlocks {
+		t.Errorf("%d blocks, want the maximum %d", len(r.Blocks), maxBlocks)
+	}
+	raw, _ := json.Marshal(r.Blocks[len(r.Blocks)-1])
+	var act struct {
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Text     struct{ Text string }
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(raw, &act); err != nil {
+		t.Fatal(err)
+	}
+	if act.BlockID != suggestBlockID || len(act.Elements) != maxButtons {
+		t.Fatalf("last block %s with %d elements, want %s with %d", act.BlockID, len(act.Elements), suggestBlockID, maxButtons)
+	}
+	for _, e := range act.Elements {
+		if n := utf8.RuneCountInString(e.Text.Text); n > maxButtonText {
+			t.Errorf("button %s label %d characters, want ≤ %d", e.ActionID, n, maxButtonText)
+		}
+	}
+	if w := width(r.Text); w > maxFallback {
+		t.Errorf("fallback text width %d, want ≤ %d", w, maxFallback)
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		in, want  string
+		mentioned bool
+	}{
+		{"<@UBOT> 备案要多久", "备案要多久", true},
+		{"hey <@UBOT|beianbot>, help", "hey , help", true},
+		{"<@U2> said &lt;b&gt; &amp; more", "@U2 said <b> & more", false},
+		{"ask <@U2|alice> in <#C1|general>", "ask @alice in #general", false},
+		{"<!here> check <http://example.com|example.com>", "@here check example.com", false},
+		{"<!subteam^S1|@ops> <!date^1392734382^{date}|Feb 18>", "@ops Feb 18", false},
+		{"mail <mailto:a@b.example|a@b.example> or <https://x.example/a?b=1&amp;c=2>", "mail a@b.example or https://x.example/a?b=1&c=2", false},
+		{"unclosed < bracket", "unclosed < bracket", false},
+		{"typed entity stays as typed: &amp;lt;", "typed entity stays as typed: &lt;", false},
+		{"  spaced\n\nlines  ", "spaced lines", false},
+	}
+	for _, tt := range tests {
+		got, mentioned := plainText(tt.in, testBotUser)
+		if got != tt.want || mentioned != tt.mentioned {
+			t.Errorf("plainText(%q) = %q, %v; want %q, %v", tt.in, got, mentioned, tt.want, tt.mentioned)
+		}
+	}
+}

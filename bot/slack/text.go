@@ -1,0 +1,74 @@
+package slack
+
+import (
+	"strings"
+)
+
+// plainText turns the text of an incoming Slack message into what the user
+// typed: Slack's markup (<url|label>, <@U123>, <#C123|name>, <!here>) becomes
+// its readable form, &amp; &lt; &gt; are unescaped, and the mention of the
+// bot (botUserID) is removed. mentioned reports whether it was there.
+func plainText(s, botUserID string) (text string, mentioned bool) {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(s, '<')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '>')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:open])
+		inner := s[open+1 : open+end]
+		s = s[open+end+1:]
+		ref, label, hasLabel := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(ref, "@"):
+			if botUserID != "" && ref[1:] == botUserID {
+				mentioned = true
+				continue
+			}
+			if hasLabel && label != "" {
+				b.WriteString("@" + label)
+			} else {
+				b.WriteString(ref)
+			}
+		case strings.HasPrefix(ref, "#"):
+			if hasLabel && label != "" {
+				b.WriteString("#" + label)
+			} else {
+				b.WriteString(ref)
+			}
+		case strings.HasPrefix(ref, "!"):
+			if hasLabel && label != "" {
+				b.WriteString(label)
+			} else {
+				cmd, _, _ := strings.Cut(ref[1:], "^")
+				b.WriteString("@" + cmd)
+			}
+		default: // a link: "mailto:a@b.c|a@b.c", "http://example.com|example.com"
+			if hasLabel && label != "" {
+				b.WriteString(label)
+			} else {
+				b.WriteString(strings.TrimPrefix(ref, "mailto:"))
+			}
+		}
+	}
+	b.WriteString(s)
+	text = b.String()
+	if strings.Contains(text, "&") {
+		// &amp; last, so "&amp;lt;" becomes "&lt;", as typed.
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "&lt;", "<"), "&gt;", ">")
+		text = strings.ReplaceAll(text, "&amp;", "&")
+	}
+	return strings.Join(strings.Fields(text), " "), mentioned
+}
+
+// mentions reports whether Slack-formatted text mentions userID.
+func mentions(s, userID string) bool {
+	if userID == "" {
+		return false
+	}
+	return strings.Contains(s, "<@"+userID+">") || strings.Contains(s, "<@"+userID+"|")
+}
