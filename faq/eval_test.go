@@ -108,9 +108,10 @@ func TestTune(t *testing.T) {
 		vals []float64
 		set  func(p *params, v float64)
 	}{
+		{[]float64{0.5, 0.6, 0.7}, func(p *params, v float64) { p.qExp = v }},
 		{[]float64{0.5, 1}, func(p *params, v float64) { p.domainWeight = v }},
 		{[]float64{0.5, 0.75, 1}, func(p *params, v float64) { p.unknownWord = float32(v) }},
-		{[]float64{3, 4, 5}, func(p *params, v float64) { p.bgLow = v }},
+		{[]float64{4}, func(p *params, v float64) { p.bgLow = v }},
 		{[]float64{0.05, 0.1, 0.2}, func(p *params, v float64) { p.unknownPair = float32(v) }},
 		{[]float64{0.45, 0.5, 0.55, 0.6}, func(p *params, v float64) { p.minRaw = v }},
 		{[]float64{0.3, 0.45}, func(p *params, v float64) { p.answerWeight = float32(v) }},

@@ -25,6 +25,9 @@ const (
 // params are the matcher's tunable constants, chosen on our own labelled
 // paraphrases (faq/testdata/paraphrases.jsonl) by TestTune.
 type params struct {
+	// qExp weighs query coverage against entry coverage (1-qExp) in the
+	// geometric mean that makes the raw similarity.
+	qExp float64
 	// phrasingWeight and answerWeight are how much a query term found only
 	// in an entry's extra phrasings, or only in its answer, counts against
 	// one found in its question.
@@ -51,7 +54,7 @@ type params struct {
 	minMargin float64
 }
 
-var defaultParams = params{phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.5, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, center: 0.45, slope: 9, lead: 4, minMargin: 0.02}
+var defaultParams = params{qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.55, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.05, unknownChar: 0.3, bgLow: 4, center: 0.45, slope: 9, lead: 4, minMargin: 0.02}
 
 type scored struct {
 	g   int
@@ -142,7 +145,7 @@ func (ix *Index) Match(query string) Result {
 		// qcov: how much of the query the entry explains.
 		qcov := float64(s.qm[g]+ix.p.phrasingWeight*s.pm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
 		if qcov > 0 {
-			s.raw[g] = math.Sqrt(qcov) * math.Sqrt(ecov[g])
+			s.raw[g] = math.Pow(qcov, ix.p.qExp) * math.Pow(ecov[g], 1-ix.p.qExp)
 		}
 	}
 	if ix.debug != nil {
