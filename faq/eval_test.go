@@ -108,7 +108,7 @@ func TestTune(t *testing.T) {
 		vals []float64
 		set  func(p *params, v float64)
 	}{
-		{[]float64{0.5, 0.6, 0.7}, func(p *params, v float64) { p.qExp = v }},
+		{[]float64{1, 0.9, 0.8, 0.7}, func(p *params, v float64) { p.offSubject = v }},
 		{[]float64{0.5, 1}, func(p *params, v float64) { p.domainWeight = v }},
 		{[]float64{0.5, 0.75, 1}, func(p *params, v float64) { p.unknownWord = float32(v) }},
 		{[]float64{4}, func(p *params, v float64) { p.bgLow = v }},

@@ -38,6 +38,7 @@ type Index struct {
 	idf     []float32 // per term, with the term's kind factor applied
 	unknown [2]float32
 	postQ   [][]int32 // term → groups whose questions have it
+	subject []bool    // term → names the FAQ's subject (lexicon [subject])
 	postP   [][]int32 // term → groups that have it in phrasings, not questions
 	postA   [][]int32 // term → groups that have it only in the answer
 	postV   [][]int32 // term → variants (one question or phrasing each) that have it
@@ -189,6 +190,14 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params) *Index {
 			w += ix.idf[ti]
 		}
 		ix.vWeight = append(ix.vWeight, max(w, 1e-6))
+	}
+	ix.subject = make([]bool, len(ix.terms))
+	for _, w := range lx.subject {
+		for _, t := range ix.an.analyzeDoc(w, nil) {
+			if ti, ok := ix.terms[t]; ok && kindFactor(t) == 1 {
+				ix.subject[ti] = true
+			}
+		}
 	}
 	for _, p := range [][][]int32{ix.postQ, ix.postP, ix.postA} {
 		for _, l := range p {

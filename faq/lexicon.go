@@ -36,6 +36,7 @@ type Lexicon struct {
 	leads     map[string]bool // first words of multi-word Latin variants, stemmed
 	mixed     map[string]string
 	inCanon   map[string]bool // character pairs of Han canonical forms
+	subject   []string        // words that name the FAQ's subject, folded
 }
 
 func newLexicon() *Lexicon {
@@ -57,8 +58,8 @@ func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
-			if section != "synonyms" && section != "stop" && section != "phrasings" {
-				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop] or [phrasings]", section)})
+			if section != "synonyms" && section != "stop" && section != "phrasings" && section != "subject" {
+				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop], [subject] or [phrasings]", section)})
 			}
 			continue
 		}
@@ -77,6 +78,10 @@ func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		case "stop":
 			for _, v := range splitAny(line, ",，、") {
 				lx.add(f, v, "")
+			}
+		case "subject":
+			for _, v := range splitAny(line, ",，、") {
+				lx.subject = append(lx.subject, f.fold(v))
 			}
 		case "phrasings":
 			id, ps, ok := strings.Cut(line, "=")

@@ -43,18 +43,23 @@ type params struct {
 	// character pair that is no word (it only straddles two words of a long
 	// question); a single character.
 	unknownLatin, unknownWord, unknownPair, unknownChar float32
+	// offSubject scales the similarity of a question that names none of the
+	// lexicon's [subject] words and is not wholly explained by the entry.
+	offSubject float64
+	// unknownConcept scales a lexicon concept the FAQ does not have.
+	unknownConcept float32
 	// bgLow is the general IDF at and below which an unknown word weighs
 	// least.
 	bgLow float64
-	// center and slope place the logistic calibration; lead adds the best
-	// entry's lead over the runner-up.
-	center, slope, lead float64
+	// slope is the steepness of the logistic curve that maps raw similarity
+	// to the score, centred on minRaw.
+	slope float64
 	// minMargin is how far, in raw similarity, the best entry must lead the
 	// second for the bot to answer rather than ask.
 	minMargin float64
 }
 
-var defaultParams = params{qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.55, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.05, unknownChar: 0.3, bgLow: 4, center: 0.45, slope: 9, lead: 4, minMargin: 0.02}
+var defaultParams = params{offSubject: 0.9, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.5, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.02}
 
 type scored struct {
 	g   int
@@ -102,6 +107,7 @@ func (ix *Index) Match(query string) Result {
 	s.terms = ix.an.analyze(query, s.terms[:0])
 	s.unknown = s.unknown[:0]
 	var total float32
+	onSubject := false
 	for _, t := range s.terms {
 		ti, ok := ix.terms[t]
 		if !ok {
@@ -115,6 +121,7 @@ func (ix *Index) Match(query string) Result {
 			continue
 		}
 		s.mark[ti] = s.epoch
+		onSubject = onSubject || ix.subject[ti]
 		w := ix.idf[ti]
 		total += w
 		for _, g := range ix.postQ[ti] {
@@ -146,6 +153,11 @@ func (ix *Index) Match(query string) Result {
 		qcov := float64(s.qm[g]+ix.p.phrasingWeight*s.pm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
 		if qcov > 0 {
 			s.raw[g] = math.Pow(qcov, ix.p.qExp) * math.Pow(ecov[g], 1-ix.p.qExp)
+			if !onSubject && qcov < 1 {
+				// Names a topic of an entry (香港, 论坛) but not the subject
+				// (filing, access) and says more: likely another question.
+				s.raw[g] *= ix.p.offSubject
+			}
 		}
 	}
 	if ix.debug != nil {
@@ -158,17 +170,19 @@ func (ix *Index) Match(query string) Result {
 	if !ix.confident(top) && ix.fuzzyShort(query, s.raw) {
 		top = ix.top(s.raw)
 	}
-	best, second := top[0], top[1].raw
-	conf := ix.p.calibrate(best.raw, best.raw-second)
+	best := top[0]
+	conf := ix.p.calibrate(best.raw)
 	res.Best = Match{Entry: ix.pick(best.g, res.Lang), Score: conf}
 	if ix.confident(top) {
 		res.Answered = true
 		return res
 	}
+	// Not answered: no score may say otherwise.
+	res.Best.Score = min(conf, answerAt-0.01)
 	for i, c := range top[:maxSuggestions] {
-		sc := conf
+		sc := res.Best.Score
 		if i > 0 {
-			sc = ix.p.calibrate(c.raw, c.raw-second)
+			sc = min(ix.p.calibrate(c.raw), sc)
 		}
 		if c.raw == 0 || sc < suggestAt && c.raw < best.raw*0.8 || c.raw < suggestRaw {
 			break
@@ -198,16 +212,13 @@ func (ix *Index) top(raw []float64) [maxSuggestions]scored {
 
 // confident reports whether the best of top is sure enough to answer.
 func (ix *Index) confident(top [maxSuggestions]scored) bool {
-	lead := top[0].raw - top[1].raw
-	return top[0].raw >= ix.p.minRaw && ix.p.calibrate(top[0].raw, lead) >= answerAt && lead >= ix.p.minMargin
+	return top[0].raw >= ix.p.minRaw && top[0].raw-top[1].raw >= ix.p.minMargin
 }
 
-// calibrate maps a raw similarity and its lead over the runner-up to a
-// score in [0, 1]: a logistic curve centred where answers start being right
-// more often than not.
-func (p params) calibrate(raw, lead float64) float64 {
-	z := p.slope*(raw-p.center) + p.lead*min(lead, 0.3)*raw
-	return 1 / (1 + math.Exp(-z))
+// calibrate maps a raw similarity to a score in [0, 1]: a logistic curve
+// that crosses answerAt where the bot starts to answer (minRaw).
+func (p params) calibrate(raw float64) float64 {
+	return 1 / (1 + math.Exp(-p.slope*(raw-p.minRaw)))
 }
 
 // fuzzyShort helps short keyword queries ("bbs", "ip备案") the other
@@ -267,10 +278,12 @@ func (ix *Index) unknownWeight(t string) float32 {
 	case kindFactor(t) != 1:
 		return ix.unknown[0] * ix.p.unknownChar
 	}
-	bg := wordIDF(t)
-	if bg == 0 && ix.an.lx.inCanon[t] {
-		bg = 9 // a word of the lexicon's, for a topic the FAQ lacks (核验)
+	if ix.an.lx.inCanon[t] {
+		// A concept of the lexicon's that this FAQ lacks (费用, 核验): the
+		// question is about it.
+		return top * ix.p.unknownConcept
 	}
+	bg := wordIDF(t)
 	if bg == 0 {
 		return top * ix.p.unknownPair
 	}
