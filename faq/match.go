@@ -46,6 +46,10 @@ type params struct {
 	// offSubject scales the similarity of a question that names none of the
 	// lexicon's [subject] words and is not wholly explained by the entry.
 	offSubject float64
+	// coreShare is how heavy a word of an entry's question must be, against
+	// the heaviest possible, to be distinctive of it; offCore scales the
+	// similarity of an entry none of whose distinctive words the query has.
+	coreShare, offCore float64
 	// unknownConcept scales a lexicon concept the FAQ does not have.
 	unknownConcept float32
 	// bgLow is the general IDF at and below which an unknown word weighs
@@ -59,7 +63,7 @@ type params struct {
 	minMargin float64
 }
 
-var defaultParams = params{offSubject: 0.9, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.5, unknownLatin: 0.75, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.02}
+var defaultParams = params{coreShare: 0.3, offCore: 0.8, offSubject: 0.8, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.45, unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.02}
 
 type scored struct {
 	g   int
@@ -71,6 +75,7 @@ type scored struct {
 type scratch struct {
 	qm, pm, am, vm []float32
 	ecov, raw      []float64
+	core           []bool // group → the query has a distinctive word of its own question
 	terms          []string
 	unknown        []string
 	mark           []uint32 // term → epoch in which it was last counted
@@ -85,13 +90,14 @@ func (ix *Index) getScratch() *scratch {
 		clear(s.vm)
 		clear(s.ecov)
 		clear(s.raw)
+		clear(s.core)
 		s.epoch++
 		return s
 	}
 	ng, nv := len(ix.groups), len(ix.vGroup)
 	return &scratch{
 		qm: make([]float32, ng), pm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
-		ecov: make([]float64, ng), raw: make([]float64, ng),
+		ecov: make([]float64, ng), raw: make([]float64, ng), core: make([]bool, ng),
 		mark: make([]uint32, len(ix.terms)), epoch: 1,
 	}
 }
@@ -124,8 +130,10 @@ func (ix *Index) Match(query string) Result {
 		onSubject = onSubject || ix.subject[ti]
 		w := ix.idf[ti]
 		total += w
+		core := float64(w) >= ix.p.coreShare*float64(ix.unknown[1])
 		for _, g := range ix.postQ[ti] {
 			s.qm[g] += w
+			s.core[g] = s.core[g] || core
 		}
 		for _, g := range ix.postP[ti] {
 			s.pm[g] += w
@@ -153,6 +161,11 @@ func (ix *Index) Match(query string) Result {
 		qcov := float64(s.qm[g]+ix.p.phrasingWeight*s.pm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
 		if qcov > 0 {
 			s.raw[g] = math.Pow(qcov, ix.p.qExp) * math.Pow(ecov[g], 1-ix.p.qExp)
+			if !s.core[g] {
+				// Nothing distinctive of the entry's own question: the match
+				// rests on its phrasings or answer only.
+				s.raw[g] *= ix.p.offCore
+			}
 			if !onSubject && qcov < 1 {
 				// Names a topic of an entry (香港, 论坛) but not the subject
 				// (filing, access) and says more: likely another question.
