@@ -22,9 +22,10 @@ func seed(t testing.TB) *Index {
 // paraphrases: at least 95% right answers, at least 90% of out-of-scope
 // questions declined.
 //
-// The held-out questions (testdata/heldout_*.jsonl, 320 in scope and 160
-// out, written independently of the matcher) are held to a floor a little
-// under the bar, as a guard against regressions.
+// The held-out questions were written by people who had not seen the
+// matcher: heldout_a and heldout_b (320 in scope, 160 out) were later used
+// to tune it; heldout_c (240 in, 120 out) never was. Both are held to floors
+// a little under their measured figures, as guards against regressions.
 func TestAccuracy(t *testing.T) {
 	ix := seed(t)
 	for _, tc := range []struct {
@@ -32,7 +33,8 @@ func TestAccuracy(t *testing.T) {
 		in, out float64
 	}{
 		{[]string{"testdata/paraphrases.jsonl"}, 0.95, 0.90},
-		{[]string{"testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl"}, 0.93, 0.88},
+		{[]string{"testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl"}, 0.94, 0.90},
+		{[]string{"testdata/heldout_c.jsonl"}, 0.90, 0.90},
 	} {
 		var cases []evalCase
 		for _, f := range tc.files {
