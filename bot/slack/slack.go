@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/clock"
+
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -146,7 +148,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		followUpTimeout: orDefault(cfg.FollowUpTimeout, 8*time.Second),
 		maxTries:        orDefault(cfg.MaxTries, 3),
 		pacer:           newPacer(orDefault(cfg.PaceInterval, time.Second), time.Now),
-		sleep:           sleepCtx,
+		sleep:           clock.Sleep,
 	}
 	if a.store == nil {
 		a.store = store.NewMemory()
@@ -224,19 +226,4 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.pool.run(ctx, a.workers, a.workTimeout, a.logger)
 	wg.Wait()
 	return nil
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/clock"
+
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/google/go-cmp/cmp"
 
@@ -375,7 +377,7 @@ func TestRetryAfterIsBounded(t *testing.T) {
 }
 
 func TestRetryRespectsContext(t *testing.T) {
-	e := newTestEnv(t, func(c *Config) { c.ChatInterval = -1; c.Sleep = sleepCtx })
+	e := newTestEnv(t, func(c *Config) { c.ChatInterval = -1; c.Sleep = clock.Sleep })
 	e.api.on("sendMessage", func(int, url.Values) (int, string) {
 		return 429, `{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3600}}`
 	})

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/clock"
+
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/beianbot/beianbot/bot"
@@ -207,7 +209,7 @@ func (c *Config) fill() error {
 	c.FollowUpTimeout = orDefault(c.FollowUpTimeout, 8*time.Second)
 	c.ShutdownGrace = orDefault(c.ShutdownGrace, 7500*time.Millisecond)
 	if c.Sleep == nil {
-		c.Sleep = sleepCtx
+		c.Sleep = clock.Sleep
 	}
 	if c.Now == nil {
 		c.Now = time.Now

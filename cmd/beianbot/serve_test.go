@@ -88,29 +88,11 @@ func (f *fakeAdapter) answers() []string {
 	return append([]string(nil), f.answered...)
 }
 
-// logBuffer is a log destination safe for concurrent writes.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // running is serveOn running in the background on a loopback port.
 type running struct {
 	t    *testing.T
 	url  string
-	logs *logBuffer
+	logs *syncBuffer
 	stop context.CancelFunc
 	done chan struct{}
 	err  error // serveOn's result, once done is closed
@@ -133,7 +115,7 @@ func startServe(t *testing.T, m *metrics.Metrics, adapters []adapter, opts serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logBuffer{}
+	logs := &syncBuffer{}
 	d := deps{logger: slog.New(slog.NewJSONHandler(logs, nil)), metrics: m, store: store.NewMemory()}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{t: t, url: "http://" + ln.Addr().String(), logs: logs, stop: cancel, done: make(chan struct{})}
@@ -510,7 +492,7 @@ func TestOpenStore(t *testing.T) {
 	}
 	url := "redis://:hunter2@" + ln.Addr().String() + "/0"
 	ln.Close()
-	var logs logBuffer
+	var logs syncBuffer
 	st, closeStore, err = openStore(ctx, func(k string) string {
 		if k == "BEIANBOT_REDIS_URL" {
 			return url

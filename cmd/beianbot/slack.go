@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -54,7 +52,7 @@ func newSlack(ctx context.Context, getenv func(string) string, d deps) (adapter,
 		AppToken:      secret.String(appToken),
 		SigningSecret: secret.String(signing),
 		APIURL:        apiURL,
-		HTTPClient:    slackHTTPClient(),
+		HTTPClient:    apiHTTPClient(15 * time.Second),
 		Responder:     d.responder,
 		Store:         d.store,
 		Metrics:       d.metrics,
@@ -64,22 +62,4 @@ func newSlack(ctx context.Context, getenv func(string) string, d deps) (adapter,
 		return nil, err
 	}
 	return a, nil
-}
-
-// slackHTTPClient is the client for every call to Slack: bounded in time,
-// and keeping enough idle connections for the adapter's workers.
-func slackHTTPClient() *http.Client {
-	return &http.Client{
-		Timeout: 15 * time.Second,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          128,
-			MaxIdleConnsPerHost:   64,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ExpectContinueTimeout: time.Second,
-		},
-	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -37,7 +35,7 @@ func newTelegram(ctx context.Context, getenv func(string) string, d deps) (adapt
 	a, err := telegram.New(ctx, telegram.Config{
 		Token:         secret.String(token),
 		Endpoint:      strings.TrimSpace(getenv("TELEGRAM_API_ENDPOINT")),
-		HTTPClient:    telegramHTTPClient(pollTimeout + 15*time.Second),
+		HTTPClient:    apiHTTPClient(pollTimeout + 15*time.Second),
 		Responder:     d.responder,
 		Store:         d.store,
 		Metrics:       d.metrics,
@@ -53,23 +51,4 @@ func newTelegram(ctx context.Context, getenv func(string) string, d deps) (adapt
 		return nil, err
 	}
 	return a, nil
-}
-
-// telegramHTTPClient is the client for every Bot API call: bounded in time
-// (beyond the long poll), honouring HTTPS_PROXY, and keeping enough idle
-// connections for the adapter's workers.
-func telegramHTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          128,
-			MaxIdleConnsPerHost:   64,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: timeout,
-		},
-	}
 }

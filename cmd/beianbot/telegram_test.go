@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -66,35 +64,6 @@ func (f *tgFakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// tgLockedBuffer collects the log while run writes to it.
-type tgLockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *tgLockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *tgLockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func tgFreeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestTelegramEndToEnd(t *testing.T) {
 	fake := &tgFakeAPI{sent: make(chan url.Values, 4)}
 	srv := httptest.NewServer(fake)
@@ -102,12 +71,12 @@ func TestTelegramEndToEnd(t *testing.T) {
 	getenv := env(map[string]string{
 		"TELEGRAM_BOT_TOKEN":    "1234:e2e-token",
 		"TELEGRAM_API_ENDPOINT": srv.URL + "/bot%s/%s",
-		"BEIANBOT_HTTP_ADDR":    tgFreeAddr(t),
+		"BEIANBOT_HTTP_ADDR":    freeAddr(t),
 		"BEIANBOT_LOG_LEVEL":    "warn",
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var stdout, stderr tgLockedBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 
@@ -150,7 +119,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	fake := &tgFakeAPI{sent: make(chan url.Values, 4), served: true}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	addr := tgFreeAddr(t)
+	addr := freeAddr(t)
 	getenv := env(map[string]string{
 		"TELEGRAM_BOT_TOKEN":      "1234:e2e-token",
 		"TELEGRAM_API_ENDPOINT":   srv.URL + "/bot%s/%s",
@@ -161,7 +130,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var stdout, stderr tgLockedBuffer
+	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/faq"
@@ -63,4 +65,24 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// apiHTTPClient is the client for a chat platform's API: every call bounded
+// by timeout (a long poll's included), HTTPS_PROXY honoured, and enough idle
+// connections kept for the adapter's workers.
+func apiHTTPClient(timeout time.Duration) *http.Client {
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          128,
+			MaxIdleConnsPerHost:   64,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: timeout,
+			ExpectContinueTimeout: time.Second,
+		},
+	}
 }
