@@ -30,6 +30,7 @@ package ipregion
 
 import (
 	"bufio"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"net/netip"
@@ -71,15 +72,14 @@ type Info struct {
 // DB answers lookups. It is immutable and safe for concurrent use.
 type DB struct {
 	whois table
-	cn4   []span4
-	cn6   []span6
+	cn4   []span[uint32]
+	cn6   []span[uint64]
 }
 
-type span4 struct{ lo, hi uint32 }
-
-// span6 holds the upper 64 bits of an IPv6 range: every mainland IPv6 route
-// is /48 or shorter, so the lower half never decides.
-type span6 struct{ lo, hi uint64 }
+// span is an inclusive range of IPv4 addresses, or of the upper 64 bits of
+// IPv6 addresses: every mainland IPv6 route is /48 or shorter, so the lower
+// half never decides.
+type span[T uint32 | uint64] struct{ lo, hi T }
 
 // Load returns the DB built from the embedded data. It takes a few
 // milliseconds (parsing the mainland route lists); call it once and share
@@ -109,12 +109,12 @@ func (db *DB) Lookup(addr netip.Addr) Info {
 		a4 := addr.As4()
 		v := uint32(a4[0])<<24 | uint32(a4[1])<<16 | uint32(a4[2])<<8 | uint32(a4[3])
 		whois = db.whois.lookup4(v)
-		mainland = in4(db.cn4, v)
+		mainland = in(db.cn4, v)
 	} else {
 		a := addr.As16()
 		hi, lo := be64(a[:8]), be64(a[8:])
 		whois = db.whois.lookup6(hi, lo)
-		mainland = in6(db.cn6, hi)
+		mainland = in(db.cn6, hi)
 	}
 	switch {
 	case mainland:
@@ -125,25 +125,13 @@ func (db *DB) Lookup(addr netip.Addr) Info {
 	return Info{Region: whois, Whois: whois}
 }
 
-func in4(spans []span4, v uint32) bool {
-	i, _ := slices.BinarySearchFunc(spans, v, func(s span4, v uint32) int {
-		if s.hi < v {
+// in reports whether v falls in one of the sorted, disjoint spans.
+func in[T uint32 | uint64](spans []span[T], v T) bool {
+	i, _ := slices.BinarySearchFunc(spans, v, func(s span[T], v T) int {
+		switch {
+		case s.hi < v:
 			return -1
-		}
-		if s.lo > v {
-			return 1
-		}
-		return 0
-	})
-	return i < len(spans) && spans[i].lo <= v && v <= spans[i].hi
-}
-
-func in6(spans []span6, v uint64) bool {
-	i, _ := slices.BinarySearchFunc(spans, v, func(s span6, v uint64) int {
-		if s.hi < v {
-			return -1
-		}
-		if s.lo > v {
+		case s.lo > v:
 			return 1
 		}
 		return 0
@@ -159,9 +147,9 @@ func be64(b []byte) uint64 {
 
 // parseRoutes reads the CIDR lists, one prefix a line, into sorted, merged
 // spans.
-func parseRoutes(v4, v6 string) ([]span4, []span6, error) {
-	var cn4 []span4
-	var cn6 []span6
+func parseRoutes(v4, v6 string) ([]span[uint32], []span[uint64], error) {
+	var cn4 []span[uint32]
+	var cn6 []span[uint64]
 	for _, src := range []string{v4, v6} {
 		sc := bufio.NewScanner(strings.NewReader(src))
 		line := 0
@@ -180,7 +168,7 @@ func parseRoutes(v4, v6 string) ([]span4, []span6, error) {
 				a := p.Addr().As4()
 				lo := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
 				hi := lo | uint32(uint64(1)<<(32-p.Bits())-1)
-				cn4 = append(cn4, span4{lo, hi})
+				cn4 = append(cn4, span[uint32]{lo, hi})
 				continue
 			}
 			if p.Bits() > 64 {
@@ -192,48 +180,25 @@ func parseRoutes(v4, v6 string) ([]span4, []span6, error) {
 			if p.Bits() < 64 {
 				hi = lo | (uint64(1)<<(64-p.Bits()) - 1)
 			}
-			cn6 = append(cn6, span6{lo, hi})
+			cn6 = append(cn6, span[uint64]{lo, hi})
 		}
 		if err := sc.Err(); err != nil {
 			return nil, nil, err
 		}
 	}
-	slices.SortFunc(cn4, func(a, b span4) int { return cmpU(a.lo, b.lo) })
-	slices.SortFunc(cn6, func(a, b span6) int { return cmpU(a.lo, b.lo) })
-	return mergeSpans(cn4, func(s span4) (uint64, uint64) { return uint64(s.lo), uint64(s.hi) },
-			func(lo, hi uint64) span4 { return span4{uint32(lo), uint32(hi)} }),
-		mergeSpans(cn6, func(s span6) (uint64, uint64) { return s.lo, s.hi },
-			func(lo, hi uint64) span6 { return span6{lo, hi} }), nil
+	return mergeSpans(cn4), mergeSpans(cn6), nil
 }
 
-func cmpU[T uint32 | uint64](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// mergeSpans joins overlapping and touching spans of a sorted list.
-func mergeSpans[S any](in []S, get func(S) (uint64, uint64), mk func(lo, hi uint64) S) []S {
+// mergeSpans sorts spans and joins overlapping and touching ones.
+func mergeSpans[T uint32 | uint64](in []span[T]) []span[T] {
+	slices.SortFunc(in, func(a, b span[T]) int { return cmp.Compare(a.lo, b.lo) })
 	out := in[:0]
-	var curLo, curHi uint64
-	have := false
 	for _, s := range in {
-		lo, hi := get(s)
-		if have && (lo <= curHi || (curHi != ^uint64(0) && lo == curHi+1)) {
-			curHi = max(curHi, hi)
+		if n := len(out); n > 0 && (s.lo <= out[n-1].hi || out[n-1].hi+1 == s.lo) {
+			out[n-1].hi = max(out[n-1].hi, s.hi)
 			continue
 		}
-		if have {
-			out = append(out, mk(curLo, curHi))
-		}
-		curLo, curHi, have = lo, hi, true
-	}
-	if have {
-		out = append(out, mk(curLo, curHi))
+		out = append(out, s)
 	}
 	return slices.Clip(out)
 }

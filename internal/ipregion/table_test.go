@@ -111,8 +111,8 @@ func TestParseRoutes(t *testing.T) {
 		want bool
 	}{{"1.0.0.0", true}, {"1.0.2.255", true}, {"1.0.3.0", false}, {"0.255.255.255", false}, {"9.255.255.255", true}, {"10.0.0.0", false}} {
 		a := netip.MustParseAddr(s.addr).As4()
-		if got := in4(cn4, binary.BigEndian.Uint32(a[:])); got != s.want {
-			t.Errorf("in4(%s) = %v, want %v", s.addr, got, s.want)
+		if got := in(cn4, binary.BigEndian.Uint32(a[:])); got != s.want {
+			t.Errorf("in(%s) = %v, want %v", s.addr, got, s.want)
 		}
 	}
 	for _, s := range []struct {
@@ -120,8 +120,8 @@ func TestParseRoutes(t *testing.T) {
 		want bool
 	}{{"2400:3200::1", true}, {"2400:3201:ffff::", true}, {"2400:3202::", false}, {"240e:3fff::", true}, {"240e:4000::", false}, {"2400:31ff::", false}} {
 		a := netip.MustParseAddr(s.addr).As16()
-		if got := in6(cn6, binary.BigEndian.Uint64(a[:8])); got != s.want {
-			t.Errorf("in6(%s) = %v, want %v", s.addr, got, s.want)
+		if got := in(cn6, binary.BigEndian.Uint64(a[:8])); got != s.want {
+			t.Errorf("in(%s) = %v, want %v", s.addr, got, s.want)
 		}
 	}
 	for _, bad := range []string{"1.2.3.4", "1.0.0.0/33", "x"} {
