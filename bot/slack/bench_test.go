@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/loadstat"
+
 	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/internal/store"
 )
@@ -108,6 +110,7 @@ func benchEvents(b *testing.B, rate int) {
 	}
 	due := make(chan int, n)
 	var failed atomic.Int64
+	before := loadstat.Take()
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
@@ -166,4 +169,7 @@ func benchEvents(b *testing.B, rate int) {
 	b.ReportMetric(float64(n)/acked.Seconds(), "events/s")
 	b.ReportMetric(float64(lat[n/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[min(n-1, n*99/100)].Microseconds())/1000, "p99-ms")
+	client.CloseIdleConnections()
+	reqs = nil // the benchmark's own request bodies are not the server's memory
+	loadstat.Report(b, before, 2*time.Second)
 }

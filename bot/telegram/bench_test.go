@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/loadstat"
+
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/beianbot/beianbot/bot"
@@ -51,12 +53,13 @@ func BenchmarkWebhook(b *testing.B) {
 	}))
 	defer api.Close()
 
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+		MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute,
+	}}
 	a, err := New(context.Background(), Config{
-		Token:    testToken,
-		Endpoint: api.URL + "/bot%s/%s",
-		HTTPClient: &http.Client{Timeout: time.Minute, Transport: &http.Transport{
-			MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute,
-		}},
+		Token:         testToken,
+		Endpoint:      api.URL + "/bot%s/%s",
+		HTTPClient:    client,
 		Responder:     &fakeResponder{reply: benchReply},
 		Logger:        slog.New(slog.DiscardHandler),
 		WebhookSecret: testSecret,
@@ -72,6 +75,7 @@ func BenchmarkWebhook(b *testing.B) {
 		}})
 	}
 	var next atomic.Int64
+	before := loadstat.Take()
 	b.ReportAllocs()
 	b.ResetTimer()
 	t0 := time.Now()
@@ -104,6 +108,9 @@ func BenchmarkWebhook(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	a.work.shutdown(time.Minute)
+	client.CloseIdleConnections()
+	bodies = nil // the benchmark's own request bodies are not the server's memory
+	loadstat.Report(b, before, 2*time.Second)
 }
 
 func benchReply(m bot.Message) bot.Reply {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # run.sh times whole-process "beianbot ask --json" against blevecmp (bleve
 # with its CJK analyzer, in memory) over the same 15,200 queries, on the seed
-# FAQ and, when present, on /work/shared/corpus; then prints bleve's accuracy
+# FAQ and, when present, on ../shared/corpus (beside the repository); then prints bleve's accuracy
 # on the labelled queries next to faq's.
 #
 # Usage: tools/blevecmp/run.sh            (from anywhere in the repository)
 # Environment: RUNS (timed runs per command, default 10), QUERIES (default
-# 15200), CORPUS (default /work/shared/corpus), DEV (default
-# /work/shared/eval/dev.jsonl), ENGINES (bleve in-memory index types, default
+# 15200), CORPUS (default ../shared/corpus (beside the repository)), DEV (default
+# ../shared/eval/dev.jsonl), ENGINES (bleve in-memory index types, default
 # "scorch upsidedown"; the ratio is taken against the fastest).
 set -euo pipefail
 
@@ -15,8 +15,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-10}
 queries=${QUERIES:-15200}
-corpus=${CORPUS:-/work/shared/corpus}
-dev=${DEV:-/work/shared/eval/dev.jsonl}
+corpus=${CORPUS:-$root/../shared/corpus}
+dev=${DEV:-$root/../shared/eval/dev.jsonl}
 read -r -a engines <<<"${ENGINES:-scorch upsidedown}"
 # Both programs must see the same FAQ: no settings from the caller's environment.
 unset BEIANBOT_FAQ BEIANBOT_LEXICON BEIANBOT_DOCS_BASE_URL
