@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/syncbuf"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/beianbot/beianbot/bot"
@@ -92,7 +94,7 @@ func (f *fakeAdapter) answers() []string {
 type running struct {
 	t    *testing.T
 	url  string
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 	stop context.CancelFunc
 	done chan struct{}
 	err  error // serveOn's result, once done is closed
@@ -115,7 +117,7 @@ func startServe(t *testing.T, m *metrics.Metrics, adapters []adapter, opts serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	d := deps{logger: slog.New(slog.NewJSONHandler(logs, nil)), metrics: m, store: store.NewMemory()}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{t: t, url: "http://" + ln.Addr().String(), logs: logs, stop: cancel, done: make(chan struct{})}
@@ -492,7 +494,7 @@ func TestOpenStore(t *testing.T) {
 	}
 	url := "redis://:hunter2@" + ln.Addr().String() + "/0"
 	ln.Close()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	st, closeStore, err = openStore(ctx, func(k string) string {
 		if k == "BEIANBOT_REDIS_URL" {
 			return url

@@ -17,9 +17,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/beianbot/beianbot/internal/syncbuf"
 
 	"github.com/beianbot/beianbot/bot"
 )
@@ -70,24 +71,6 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestSlackEndToEnd starts the whole program with Slack in HTTP mode against
 // a fake Web API, sends a signed app_mention over HTTP, sees the threaded
 // answer posted, then stops the program.
@@ -104,7 +87,7 @@ func TestSlackEndToEnd(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 
@@ -194,7 +177,7 @@ func TestSlackConfigErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.env["BEIANBOT_HTTP_ADDR"] = "127.0.0.1:0"
 			tt.env["BEIANBOT_RELOAD_INTERVAL"] = "off"
-			var stdout, stderr syncBuffer
+			var stdout, stderr syncbuf.Buffer
 			code := run(context.Background(), []string{"run"}, slackEnv(tt.env), strings.NewReader(""), &stdout, &stderr)
 			if code != exitUsage || !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), exitUsage, tt.want)
@@ -208,7 +191,7 @@ func TestSlackConfigErrors(t *testing.T) {
 
 func TestSlackAuthFailure(t *testing.T) {
 	fake := newSlackWebFake(t)
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	code := run(context.Background(), []string{"run"}, slackEnv(map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.srv.URL + "/api/",
 		"BEIANBOT_HTTP_ADDR": "127.0.0.1:0", "BEIANBOT_RELOAD_INTERVAL": "off",

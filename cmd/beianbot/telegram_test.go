@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/beianbot/beianbot/internal/syncbuf"
 )
 
 // tgFakeAPI is a fake Bot API: getUpdates hands out one private message,
@@ -76,7 +78,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 
@@ -130,7 +132,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
 

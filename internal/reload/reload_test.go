@@ -1,7 +1,6 @@
 package reload
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/beianbot/beianbot/internal/syncbuf"
 
 	"github.com/beianbot/beianbot/internal/metrics"
 )
@@ -55,7 +56,7 @@ type fixture struct {
 	t       *testing.T
 	dir     string
 	metrics *metrics.Metrics
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	hup     chan os.Signal
 	swapped chan fakeIndex
 	mu      sync.Mutex
@@ -65,7 +66,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, files map[string]string) *fixture {
 	f := &fixture{
-		t: t, dir: t.TempDir(), metrics: metrics.New(), logs: &syncBuffer{},
+		t: t, dir: t.TempDir(), metrics: metrics.New(), logs: &syncbuf.Buffer{},
 		hup: make(chan os.Signal), swapped: make(chan fakeIndex, 10),
 		mtime: time.Now().Add(-time.Hour),
 	}
@@ -290,22 +291,4 @@ func TestStamps(t *testing.T) {
 			t.Errorf("%s: change not seen", step.name)
 		}
 	}
-}
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

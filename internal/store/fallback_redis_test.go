@@ -9,12 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/syncbuf"
+
 	"github.com/google/go-cmp/cmp"
 )
 
 // replica is one bot instance's store: a Fallback over its own Redis
 // client, probing in the background until the test ends.
-func replica(t *testing.T, url string) (*Fallback, *syncBuffer) {
+func replica(t *testing.T, url string) (*Fallback, *syncbuf.Buffer) {
 	t.Helper()
 	r, err := NewRedis(url)
 	if err != nil {

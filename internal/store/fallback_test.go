@@ -1,15 +1,15 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/beianbot/beianbot/internal/syncbuf"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -97,27 +97,9 @@ func metricValue(t *testing.T, m *metrics.Metrics, name string, labels map[strin
 	return -1
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func newTestFallback(remote Remote) (*Fallback, *metrics.Metrics, *syncBuffer) {
+func newTestFallback(remote Remote) (*Fallback, *metrics.Metrics, *syncbuf.Buffer) {
 	m := metrics.New()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	f := NewFallback(FallbackConfig{
 		Remote:        remote,
 		Metrics:       m,
