@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,17 +19,14 @@ const resolvConf = "/etc/resolv.conf"
 
 // newChecker returns the domain checker the bot uses: it asks
 // BEIANBOT_DNS_SERVER, or the first name server of /etc/resolv.conf. With
-// neither, it returns nil (the bot then says the check is not configured).
+// neither, IP addresses are still checked and names get dns_error.
 func newChecker(getenv func(string) string, d deps) (bot.Checker, error) {
 	server, err := dnsServer(getenv)
 	if err != nil {
 		return nil, err
 	}
-	if server == "" {
-		if d.logger != nil {
-			d.logger.Warn("domain check disabled: no BEIANBOT_DNS_SERVER and no nameserver in " + resolvConf)
-		}
-		return nil, nil
+	if server == "" && d.logger != nil {
+		d.logger.Warn("domain check cannot resolve names: no BEIANBOT_DNS_SERVER and no nameserver in " + resolvConf)
 	}
 	c, err := domaincheck.New(domaincheck.Config{DNSServer: server})
 	if err != nil {
@@ -98,9 +94,6 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 	checker, err := newChecker(getenv, deps{logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
-	}
-	if checker == nil {
-		return errors.New("check: no DNS server: set BEIANBOT_DNS_SERVER")
 	}
 	res, err := checker.Check(ctx, input)
 	if domaincheck.IsInputError(err) {

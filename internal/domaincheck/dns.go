@@ -45,10 +45,16 @@ func SystemDNSServer(resolvConf string) (string, error) {
 	return net.JoinHostPort(cfg.Servers[0], cfg.Port), nil
 }
 
+// errNoServer is the DNS failure of a checker that has no server to ask.
+var errNoServer = errors.New("no DNS server configured (set BEIANBOT_DNS_SERVER)")
+
 // resolve looks up the A and AAAA records of the ASCII name, following the
 // CNAME chain. It returns errNotFound when the name does not exist or has
 // no address, and another error when DNS failed (timeout, SERVFAIL).
 func (r resolver) resolve(ctx context.Context, name string) (dnsAnswer, error) {
+	if r.server == "" {
+		return dnsAnswer{}, errNoServer
+	}
 	type one struct {
 		addrs []netip.Addr
 		cname []string

@@ -81,8 +81,22 @@ func TestCheckBadInput(t *testing.T) {
 			t.Errorf("Check(%q) = %v, %v; want nil and an *InputError", in, res, err)
 		}
 	}
-	if _, err := New(Config{}); err == nil {
-		t.Error("New without a DNS server succeeded")
+}
+
+// TestNoDNSServer: without a DNS server, names fail as DNS errors (nothing
+// is sent anywhere) and IP addresses are still checked.
+func TestNoDNSServer(t *testing.T) {
+	c, err := New(Config{Regions: testRegions})
+	if err != nil {
+		t.Fatalf("New without a DNS server: %v", err)
+	}
+	res, err := c.Check(context.Background(), "example.com")
+	if err != nil || res.Verdict != VerdictDNSError {
+		t.Errorf("Check(example.com) = %+v, %v; want verdict %s", res, err, VerdictDNSError)
+	}
+	res, err = c.Check(context.Background(), "8.8.8.8")
+	if err != nil || res.Verdict != VerdictIPAddress {
+		t.Errorf("Check(8.8.8.8) = %+v, %v; want verdict %s", res, err, VerdictIPAddress)
 	}
 }
 
