@@ -92,7 +92,7 @@ func TestTune(t *testing.T) {
 		t.Fatal(err)
 	}
 	var train []evalCase
-	for _, f := range []string{"testdata/paraphrases.jsonl", "testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl", "../../shared/eval/dev.jsonl"} {
+	for _, f := range []string{"testdata/paraphrases.jsonl", "testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl", "testdata/heldout_c.jsonl", "../../shared/eval/dev.jsonl"} {
 		train = append(train, readEval(t, f)...)
 	}
 	// A clean hold-out, when one is given, is only reported.
@@ -115,15 +115,13 @@ func TestTune(t *testing.T) {
 		vals []float64
 		set  func(p *params, v float64)
 	}{
-		{[]float64{1, 0.9, 0.8}, func(p *params, v float64) { p.offSubject = v }},
-		{[]float64{0.3}, func(p *params, v float64) { p.coreShare = v }},
-		{[]float64{1, 0.9, 0.8}, func(p *params, v float64) { p.offCore = v }},
-		{[]float64{0.5}, func(p *params, v float64) { p.domainWeight = v }},
+		{[]float64{0.8, 0.9}, func(p *params, v float64) { p.offSubject = v }},
+		{[]float64{0.7, 0.8, 0.9}, func(p *params, v float64) { p.offCore = v }},
 		{[]float64{0.5, 0.75, 1}, func(p *params, v float64) { p.unknownWord = float32(v) }},
-		{[]float64{4}, func(p *params, v float64) { p.bgLow = v }},
-		{[]float64{0.05, 0.1, 0.2}, func(p *params, v float64) { p.unknownPair = float32(v) }},
-		{[]float64{0.45, 0.5, 0.55, 0.6}, func(p *params, v float64) { p.minRaw = v }},
+		{[]float64{0.4, 0.42, 0.45, 0.48}, func(p *params, v float64) { p.minRaw = v }},
 		{[]float64{0.3, 0.45}, func(p *params, v float64) { p.answerWeight = float32(v) }},
+		{[]float64{0.5, 0.6, 0.8}, func(p *params, v float64) { p.phrasingWeight = float32(v) }},
+		{[]float64{0.01, 0.02, 0.04}, func(p *params, v float64) { p.minMargin = v }},
 	}
 	var walk func(i int, p params)
 	walk = func(i int, p params) {
