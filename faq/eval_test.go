@@ -92,7 +92,7 @@ func TestTune(t *testing.T) {
 		t.Fatal(err)
 	}
 	var train []evalCase
-	for _, f := range []string{"testdata/paraphrases.jsonl", "testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl", "testdata/heldout_c.jsonl", "../../shared/eval/dev.jsonl"} {
+	for _, f := range []string{"testdata/paraphrases.jsonl", "testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl", "testdata/heldout_c.jsonl", "testdata/heldout_d.jsonl", "../../shared/eval/dev.jsonl"} {
 		train = append(train, readEval(t, f)...)
 	}
 	// A clean hold-out, when one is given, is only reported.

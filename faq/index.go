@@ -39,6 +39,7 @@ type Index struct {
 	unknown [2]float32
 	postQ   [][]int32 // term → groups whose questions have it
 	subject []bool    // term → names the FAQ's subject (lexicon [subject])
+	weak    []bool    // term → only qualifies a question (lexicon [modifier]), or a single character
 	postP   [][]int32 // term → groups that have it in phrasings, not questions
 	postA   [][]int32 // term → groups that have it only in the answer
 	postV   [][]int32 // term → variants (one question or phrasing each) that have it
@@ -191,13 +192,10 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params) *Index {
 		}
 		ix.vWeight = append(ix.vWeight, max(w, 1e-6))
 	}
-	ix.subject = make([]bool, len(ix.terms))
-	for _, w := range lx.subject {
-		for _, t := range ix.an.analyzeDoc(w, nil) {
-			if ti, ok := ix.terms[t]; ok && kindFactor(t) == 1 {
-				ix.subject[ti] = true
-			}
-		}
+	ix.subject = ix.flag(lx.subject)
+	ix.weak = ix.flag(lx.modifier)
+	for t, ti := range ix.terms {
+		ix.weak[ti] = ix.weak[ti] || kindFactor(t) != 1
 	}
 	for _, p := range [][][]int32{ix.postQ, ix.postP, ix.postA} {
 		for _, l := range p {
@@ -238,4 +236,17 @@ func (ix *Index) weight(t string, localIDF float64) float64 {
 		w = max(w, ix.p.domainWeight*min(1, max(0, (bg-3)/6)))
 	}
 	return w
+}
+
+// flag marks the terms (pairs and words) of the given words.
+func (ix *Index) flag(words []string) []bool {
+	out := make([]bool, len(ix.terms))
+	for _, w := range words {
+		for _, t := range ix.an.analyzeDoc(w, nil) {
+			if ti, ok := ix.terms[t]; ok && kindFactor(t) == 1 {
+				out[ti] = true
+			}
+		}
+	}
+	return out
 }

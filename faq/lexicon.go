@@ -37,6 +37,7 @@ type Lexicon struct {
 	mixed     map[string]string
 	inCanon   map[string]bool // character pairs of Han canonical forms
 	subject   []string        // words that name the FAQ's subject, folded
+	modifier  []string        // words that only qualify a question, folded
 }
 
 func newLexicon() *Lexicon {
@@ -58,8 +59,8 @@ func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
-			if section != "synonyms" && section != "stop" && section != "phrasings" && section != "subject" {
-				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop], [subject] or [phrasings]", section)})
+			if section != "synonyms" && section != "stop" && section != "phrasings" && section != "subject" && section != "modifier" {
+				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop], [subject], [modifier] or [phrasings]", section)})
 			}
 			continue
 		}
@@ -82,6 +83,10 @@ func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		case "subject":
 			for _, v := range splitAny(line, ",，、") {
 				lx.subject = append(lx.subject, f.fold(v))
+			}
+		case "modifier":
+			for _, v := range splitAny(line, ",，、") {
+				lx.modifier = append(lx.modifier, f.fold(v))
 			}
 		case "phrasings":
 			id, ps, ok := strings.Cut(line, "=")

@@ -63,7 +63,7 @@ type params struct {
 	minMargin float64
 }
 
-var defaultParams = params{coreShare: 0.3, offCore: 0.8, offSubject: 0.8, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.3, domainWeight: 0.5, minRaw: 0.45, unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.02}
+var defaultParams = params{coreShare: 0.3, offCore: 0.8, offSubject: 0.8, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.45, domainWeight: 0.5, minRaw: 0.48, unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.01}
 
 type scored struct {
 	g   int
@@ -113,7 +113,7 @@ func (ix *Index) Match(query string) Result {
 	s.terms = ix.an.analyze(query, s.terms[:0])
 	s.unknown = s.unknown[:0]
 	var total float32
-	onSubject := false
+	onSubject, onTopic := false, false
 	for _, t := range s.terms {
 		ti, ok := ix.terms[t]
 		if !ok {
@@ -128,6 +128,7 @@ func (ix *Index) Match(query string) Result {
 		}
 		s.mark[ti] = s.epoch
 		onSubject = onSubject || ix.subject[ti]
+		onTopic = onTopic || !ix.weak[ti]
 		w := ix.idf[ti]
 		total += w
 		core := float64(w) >= ix.p.coreShare*float64(ix.unknown[1])
@@ -145,7 +146,8 @@ func (ix *Index) Match(query string) Result {
 			s.vm[v] += w
 		}
 	}
-	if total == 0 {
+	if total == 0 || !onSubject && !onTopic {
+		// Nothing known, or only words that qualify a question ("today").
 		return res
 	}
 	// ecov: how much of the closest question or phrasing the query says.
