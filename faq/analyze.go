@@ -42,7 +42,7 @@ func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(
 
 func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 	s = a.f.fold(s)
-	if a.mixed != nil {
+	if a.mixed != nil && mixedScripts(s) {
 		s = a.mixed.Replace(s)
 	}
 	var stack [64]tok
@@ -144,7 +144,8 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
 // latinRun maps lexicon phrases in a run of English words and emits the
 // other words, corrected when they look like a typo of a known word.
 func (a *analyzer) latinRun(run []tok, dst []string) []string {
-	var key []byte
+	var kb [64]byte
+	key := kb[:0]
 	for j := 0; j < len(run); {
 		matched := false
 		kmax := min(a.lx.latinMax, len(run)-j)
@@ -274,4 +275,22 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[lb]
+}
+
+// mixedScripts reports whether s has both an ASCII letter and a Han
+// character, the only case where a mixed-script variant ("icp证") can occur.
+func mixedScripts(s string) bool {
+	latin, han := false, false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z'):
+			latin = true
+		case r >= utf8.RuneSelf && isHan(r):
+			han = true
+		}
+		if latin && han {
+			return true
+		}
+	}
+	return false
 }
