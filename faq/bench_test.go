@@ -2,6 +2,7 @@ package faq
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +51,16 @@ func BenchmarkLoadCorpus(b *testing.B) {
 		if _, err := Load([]string{corpusDir}, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkMatchLong matches a pasted wall of text: it must cost about what
+// a question costs, whatever its length.
+func BenchmarkMatchLong(b *testing.B) {
+	ix := seed(b)
+	long := strings.Repeat("服务器日志报错内容如下请帮忙看看是什么问题 ", 2000)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Match(long)
 	}
 }

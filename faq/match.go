@@ -22,8 +22,12 @@ const (
 	maxSuggestions = 3
 )
 
-// params are the matcher's tunable constants, chosen on our own labelled
-// paraphrases (faq/testdata/paraphrases.jsonl) by TestTune.
+// maxQueryBytes bounds the text that is matched: a question is never
+// longer, and a pasted log must not cost more than a question.
+const maxQueryBytes = 1024
+
+// params are the matcher's tunable constants, chosen by TestTune on the
+// labelled questions in faq/testdata.
 type params struct {
 	// qExp weighs query coverage against entry coverage (1-qExp) in the
 	// geometric mean that makes the raw similarity.
@@ -77,7 +81,7 @@ type scratch struct {
 	ecov, raw      []float64
 	core           []bool // group → the query has a distinctive word of its own question
 	terms          []string
-	unknown        []string
+	unknown        map[string]struct{} // unknown terms already counted
 	mark           []uint32 // term → epoch in which it was last counted
 	epoch          uint32
 }
@@ -98,7 +102,7 @@ func (ix *Index) getScratch() *scratch {
 	return &scratch{
 		qm: make([]float32, ng), pm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
 		ecov: make([]float64, ng), raw: make([]float64, ng), core: make([]bool, ng),
-		mark: make([]uint32, len(ix.terms)), epoch: 1,
+		mark: make([]uint32, len(ix.terms)), epoch: 1, unknown: map[string]struct{}{},
 	}
 }
 
@@ -110,15 +114,15 @@ func (ix *Index) Match(query string) Result {
 	}
 	s := ix.getScratch()
 	defer ix.pool.Put(s)
-	s.terms = ix.an.analyze(query, s.terms[:0])
-	s.unknown = s.unknown[:0]
+	s.terms = ix.an.analyze(truncate(query, maxQueryBytes), s.terms[:0])
+	clear(s.unknown)
 	var total float32
 	onSubject, onTopic := false, false
 	for _, t := range s.terms {
 		ti, ok := ix.terms[t]
 		if !ok {
-			if !slices.Contains(s.unknown, t) {
-				s.unknown = append(s.unknown, t)
+			if _, seen := s.unknown[t]; !seen {
+				s.unknown[t] = struct{}{}
 				total += ix.unknownWeight(t)
 			}
 			continue
@@ -241,6 +245,9 @@ func (p params) calibrate(raw float64) float64 {
 // subsequence get a bonus, shared among them, so a keyword that fits one or
 // two entries counts most. It adds to raw and reports whether it did.
 func (ix *Index) fuzzyShort(query string, raw []float64) bool {
+	if len(query) > 96 {
+		return false
+	}
 	if n := utf8.RuneCountInString(query); n < 2 || n > 24 {
 		return false
 	}
@@ -305,4 +312,15 @@ func (ix *Index) unknownWeight(t string) float32 {
 	// General IDF runs from about 3 (可以, 公司) to 14: common words say
 	// little, rare ones as much as the FAQ's rarest term.
 	return top * ix.p.unknownWord * float32(min(1, max(0.1, (bg-ix.p.bgLow)/(9-ix.p.bgLow))))
+}
+
+// truncate cuts s to at most n bytes, at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
