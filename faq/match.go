@@ -82,7 +82,7 @@ type scratch struct {
 	core           []bool // group → the query has a distinctive word of its own question
 	terms          []string
 	unknown        map[string]struct{} // unknown terms already counted
-	mark           []uint32 // term → epoch in which it was last counted
+	mark           []uint32            // term → epoch in which it was last counted
 	epoch          uint32
 }
 
