@@ -101,6 +101,10 @@ func cmdRun(ctx context.Context, args []string, getenv func(string) string, stdi
 	}
 	if len(adapters) == 0 {
 		quiet, _ := newLogger(getenv, stderr, slog.LevelWarn)
+		if !isTerminal(stdin) {
+			// In a container this is a missing token, not a chat.
+			quiet.Warn("no chat platform configured (set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN): answering questions from standard input")
+		}
 		d.responder = bot.New(bot.Config{Index: ix, Checker: checker, Store: d.store, Logger: quiet})
 		return console.Run(ctx, d.responder, stdin, stdout)
 	}
@@ -366,4 +370,14 @@ func healthURL(addr string) (string, error) {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
+
+// isTerminal reports whether r is a terminal (a character device).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
