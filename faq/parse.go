@@ -16,12 +16,14 @@ type Problem struct {
 	Msg  string
 }
 
+// String formats the problem as file:line: message.
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 // ProblemsError is returned when FAQ files fail validation; it lists every
 // problem found.
 type ProblemsError []Problem
 
+// Error lists every problem, one per line.
 func (e ProblemsError) Error() string {
 	var b strings.Builder
 	for i, p := range e {

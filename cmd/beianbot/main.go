@@ -29,6 +29,7 @@ const (
 // usageError is bad usage or bad input: exit 2 with its one-line message.
 type usageError struct{ msg string }
 
+// Error returns the one-line message.
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }

@@ -182,6 +182,7 @@ func openStore(ctx context.Context, getenv func(string) string, logger *slog.Log
 // slog at debug level: the fallback already reports outages at warn.
 type redisLog struct{ logger *slog.Logger }
 
+// Printf sends go-redis's own log lines to our logger at debug level.
 func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
 	l.logger.DebugContext(ctx, strings.TrimSpace(fmt.Sprintf(format, v...)))
 }

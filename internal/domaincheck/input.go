@@ -23,6 +23,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error says why the input was refused.
 func (e *InputError) Error() string { return "not a domain, URL or IP address: " + e.Reason }
 
 // IsInputError reports whether err is, or wraps, an *InputError.

@@ -124,6 +124,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // slogPrinter lets promhttp report errors through slog.
 type slogPrinter struct{ logger *slog.Logger }
 
+// Println sends a line of the standard logger to slog.
 func (p slogPrinter) Println(v ...any) {
 	p.logger.Warn("metrics: " + strings.TrimSuffix(fmt.Sprintln(v...), "\n"))
 }
