@@ -30,6 +30,12 @@ type Config struct {
 	CheckWindow time.Duration
 	// CheckCacheTTL is how long a check result is reused (default 5 minutes).
 	CheckCacheTTL time.Duration
+	// ChannelMinScore is the least score at which a channel or group message
+	// that does not address the bot is answered (default 0.7). Direct
+	// messages and mentions are answered from the matcher's own threshold:
+	// a wrong answer dropped into a channel's chatter costs more than a
+	// question left for someone to mention the bot with.
+	ChannelMinScore float64
 }
 
 // Responder turns messages into replies. It is safe for concurrent use, and
@@ -44,6 +50,7 @@ type Responder struct {
 	checkLimit  int
 	checkWindow time.Duration
 	cacheTTL    time.Duration
+	channelMin  float64
 }
 
 // New returns a Responder for cfg.
@@ -56,6 +63,7 @@ func New(cfg Config) *Responder {
 		checkLimit:  cfg.CheckLimit,
 		checkWindow: cfg.CheckWindow,
 		cacheTTL:    cfg.CheckCacheTTL,
+		channelMin:  cfg.ChannelMinScore,
 	}
 	if r.store == nil {
 		r.store = store.NewMemory()
@@ -71,6 +79,9 @@ func New(cfg Config) *Responder {
 	}
 	if r.cacheTTL <= 0 {
 		r.cacheTTL = 5 * time.Minute
+	}
+	if r.channelMin <= 0 {
+		r.channelMin = 0.7
 	}
 	r.index.Store(cfg.Index)
 	return r
@@ -137,10 +148,11 @@ func (r *Responder) answer(msg Message, text string) Reply {
 	start := time.Now()
 	res := ix.Match(text)
 	r.metrics.Match(res.Best.Score, time.Since(start))
-	if res.Answered {
+	unaddressed := !msg.Direct && !msg.Addressed
+	if res.Answered && (!unaddressed || res.Best.Score >= r.channelMin) {
 		return answerReply(res.Best.Entry, res.Best.Score, res.Lang)
 	}
-	if !msg.Direct && !msg.Addressed {
+	if unaddressed {
 		return Reply{Outcome: OutcomeDeclined, Lang: res.Lang, Score: res.Best.Score}
 	}
 	rep := Reply{Outcome: OutcomeSuggested, Lang: res.Lang, Score: res.Best.Score}

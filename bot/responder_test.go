@@ -37,6 +37,8 @@ func TestHandle(t *testing.T) {
 		{"group confident", group, "论坛怎么备案", OutcomeAnswered, "section_dym_mzr_zdb", "论坛"},
 		{"group chatter", group, "今天中午吃什么", OutcomeDeclined, "", ""},
 		{"group unsure stays quiet", group, "备案", OutcomeDeclined, "", ""},
+		{"group answers only when quite sure", group, "香港服务器太卡了", OutcomeDeclined, "", ""},
+		{"mention answers a bare keyword", mention, "香港", OutcomeAnswered, "section_cym_mzr_zdb", ""},
 		{"mention unsure", mention, "备案", OutcomeSuggested, "", "您是想问"},
 		{"slash question", group, "/beian 论坛怎么备案", OutcomeAnswered, "section_dym_mzr_zdb", ""},
 		{"slash help", group, "/beian help", OutcomeHelp, "", "/beian check"},
