@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -55,22 +54,6 @@ func newSlackWebFake(t *testing.T) *slackWebFake {
 	return f
 }
 
-func slackEnv(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
-// freeAddr returns a loopback address nobody listens on (just now).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // TestSlackEndToEnd starts the whole program with Slack in HTTP mode against
 // a fake Web API, sends a signed app_mention over HTTP, sees the threaded
 // answer posted, then stops the program.
@@ -78,18 +61,14 @@ func TestSlackEndToEnd(t *testing.T) {
 	fake := newSlackWebFake(t)
 	addr := freeAddr(t)
 	const signing = "e2e-signing-secret"
-	getenv := slackEnv(map[string]string{
+	getenv := env(map[string]string{
 		"SLACK_BOT_TOKEN":          "xoxb-e2e-token",
 		"SLACK_SIGNING_SECRET":     signing,
 		"SLACK_API_URL":            fake.srv.URL + "/api/",
 		"BEIANBOT_HTTP_ADDR":       addr,
 		"BEIANBOT_RELOAD_INTERVAL": "off",
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncbuf.Buffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+	r := startRun(t, getenv)
 
 	client := &http.Client{Timeout: 5 * time.Second}
 	deadline := time.Now().Add(10 * time.Second)
@@ -102,12 +81,12 @@ func TestSlackEndToEnd(t *testing.T) {
 			}
 		}
 		select {
-		case code := <-done:
-			t.Fatalf("run returned %d before serving; stderr:\n%s", code, stderr.String())
+		case code := <-r.done:
+			t.Fatalf("run returned %d before serving; stderr:\n%s", code, r.stderr.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server not up at %s; stderr:\n%s", addr, stderr.String())
+			t.Fatalf("server not up at %s; stderr:\n%s", addr, r.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond) // polling the server coming up
 	}
@@ -145,18 +124,9 @@ func TestSlackEndToEnd(t *testing.T) {
 			t.Errorf("help answer blocks %s do not mention /beian", post.Get("blocks"))
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("no answer posted; stderr:\n%s", stderr.String())
+		t.Fatalf("no answer posted; stderr:\n%s", r.stderr.String())
 	}
-
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("run returned %d, want 0; stderr:\n%s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after its context ended")
-	}
+	r.stop(t)
 }
 
 // TestSlackConfigErrors: bad Slack settings stop start-up with exit code 2
@@ -178,7 +148,7 @@ func TestSlackConfigErrors(t *testing.T) {
 			tt.env["BEIANBOT_HTTP_ADDR"] = "127.0.0.1:0"
 			tt.env["BEIANBOT_RELOAD_INTERVAL"] = "off"
 			var stdout, stderr syncbuf.Buffer
-			code := run(context.Background(), []string{"run"}, slackEnv(tt.env), strings.NewReader(""), &stdout, &stderr)
+			code := run(context.Background(), []string{"run"}, env(tt.env), strings.NewReader(""), &stdout, &stderr)
 			if code != exitUsage || !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), exitUsage, tt.want)
 			}
@@ -192,7 +162,7 @@ func TestSlackConfigErrors(t *testing.T) {
 func TestSlackAuthFailure(t *testing.T) {
 	fake := newSlackWebFake(t)
 	var stdout, stderr syncbuf.Buffer
-	code := run(context.Background(), []string{"run"}, slackEnv(map[string]string{
+	code := run(context.Background(), []string{"run"}, env(map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.srv.URL + "/api/",
 		"BEIANBOT_HTTP_ADDR": "127.0.0.1:0", "BEIANBOT_RELOAD_INTERVAL": "off",
 	}), strings.NewReader(""), &stdout, &stderr)
@@ -214,7 +184,7 @@ func TestSlackManifest(t *testing.T) {
 	}
 	manifest := string(raw)
 	fake := newSlackWebFake(t)
-	a, err := newSlack(context.Background(), slackEnv(map[string]string{
+	a, err := newSlack(context.Background(), env(map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-e2e-token", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.srv.URL + "/api/",
 	}), deps{responder: bot.New(bot.Config{})})
 	if err != nil {

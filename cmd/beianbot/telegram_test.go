@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -12,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/beianbot/beianbot/internal/syncbuf"
 )
 
 // tgFakeAPI is a fake Bot API: getUpdates hands out one private message,
@@ -76,11 +73,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 		"BEIANBOT_HTTP_ADDR":    freeAddr(t),
 		"BEIANBOT_LOG_LEVEL":    "warn",
 	})
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var stdout, stderr syncbuf.Buffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+	r := startRun(t, getenv)
 
 	select {
 	case p := <-fake.sent:
@@ -93,21 +86,13 @@ func TestTelegramEndToEnd(t *testing.T) {
 		if got := p.Get("reply_to_message_id"); got != "5" {
 			t.Errorf("reply_to_message_id = %q, want 5 (quoting the question)", got)
 		}
-	case code := <-done:
-		t.Fatalf("run returned %d before answering; log:\n%s", code, stderr.String())
+	case code := <-r.done:
+		t.Fatalf("run returned %d before answering; log:\n%s", code, r.stderr.String())
 	case <-time.After(10 * time.Second):
-		t.Fatalf("no sendMessage within 10s; log:\n%s", stderr.String())
+		t.Fatalf("no sendMessage within 10s; log:\n%s", r.stderr.String())
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("run exited %d, want 0; log:\n%s", code, stderr.String())
-		}
-	case <-time.After(12 * time.Second):
-		t.Fatal("run did not return within 12s of its context ending")
-	}
+	r.stop(t)
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	for _, m := range []string{"getMe", "setMyCommands", "deleteWebhook", "getUpdates"} {
@@ -130,11 +115,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 		"BEIANBOT_HTTP_ADDR":      addr,
 		"BEIANBOT_LOG_LEVEL":      "warn",
 	})
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var stdout, stderr syncbuf.Buffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, getenv, strings.NewReader(""), &stdout, &stderr) }()
+	r := startRun(t, getenv)
 
 	update := `{"update_id":800,"message":{"message_id":9,"date":1,"from":{"id":555,"first_name":"U"},` +
 		`"chat":{"id":555,"type":"private"},"text":"/help"}}`
@@ -162,7 +143,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("webhook not reachable: %v; log:\n%s", err, stderr.String())
+			t.Fatalf("webhook not reachable: %v; log:\n%s", err, r.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond) // polling for the server to listen
 	}
@@ -175,17 +156,9 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 			t.Errorf("sendMessage %v, want a non-empty answer to chat 555", p)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("no sendMessage within 10s; log:\n%s", stderr.String())
+		t.Fatalf("no sendMessage within 10s; log:\n%s", r.stderr.String())
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("run exited %d, want 0; log:\n%s", code, stderr.String())
-		}
-	case <-time.After(12 * time.Second):
-		t.Fatal("run did not return within 12s of its context ending")
-	}
+	r.stop(t)
 	fake.mu.Lock()
 	defer fake.mu.Unlock()
 	calls := strings.Join(fake.methods, " ")
