@@ -36,20 +36,7 @@ func TestRedisFirstSeenAcrossClients(t *testing.T) {
 	srv := newRedisServer(t)
 	a, b := srv.newRedis(), srv.newRedis()
 	ctx := context.Background()
-	var got []bool
-	for _, step := range []struct {
-		s   *Redis
-		key string
-	}{{a, "ev1"}, {b, "ev1"}, {a, "ev1"}, {b, "ev2"}, {a, "ev2"}} {
-		first, err := step.s.FirstSeen(ctx, step.key, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, first)
-	}
-	if diff := cmp.Diff([]bool{true, false, false, true, false}, got); diff != "" {
-		t.Errorf("FirstSeen answers (-want +got):\n%s", diff)
-	}
+	checkFirstSeen(t, []firstSeenStep{{a, "ev1", true}, {b, "ev1", false}, {a, "ev1", false}, {b, "ev2", true}, {a, "ev2", false}})
 	c := srv.client()
 	defer c.Close()
 	pttl, err := c.PTTL(ctx, KeyPrefix+"ev1").Result()
@@ -229,5 +216,28 @@ func TestRedisDownFailsFast(t *testing.T) {
 	}
 	if _, err := r.Allow(ctx, "k", 1, time.Minute); err == nil {
 		t.Error("Allow with no server succeeded")
+	}
+}
+
+// firstSeenStep is one FirstSeen call and the answer it should get.
+type firstSeenStep struct {
+	s     Store
+	key   string
+	first bool
+}
+
+// checkFirstSeen makes the calls in order and compares the answers.
+func checkFirstSeen(t *testing.T, steps []firstSeenStep) {
+	t.Helper()
+	var want, got []bool
+	for _, step := range steps {
+		first, err := step.s.FirstSeen(context.Background(), step.key, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got = append(want, step.first), append(got, first)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("FirstSeen answers (-want +got):\n%s", diff)
 	}
 }
