@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Options configure loading.
@@ -210,8 +211,10 @@ func idf(n float64, df int) float64 {
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
+// kindFactor scales a term by its kind: a single Han character counts
+// unigramFactor of a character pair or an English word.
 func kindFactor(t string) float64 {
-	if len(t) <= 4 && !isASCIIWord(t) && len([]rune(t)) == 1 {
+	if !isASCIIWord(t) && utf8.RuneCountInString(t) == 1 {
 		return unigramFactor
 	}
 	return 1

@@ -77,12 +77,12 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 			msg.Text = line
 			rep = r.Handle(ctx, msg)
 		}
-		last = print(ctx, w, rep)
+		last = show(ctx, w, rep)
 	}
 }
 
-// print writes a reply (and its follow-up) and returns its buttons.
-func print(ctx context.Context, w io.Writer, rep bot.Reply) []bot.Button {
+// show writes a reply (and its follow-up) and returns its buttons.
+func show(ctx context.Context, w io.Writer, rep bot.Reply) []bot.Button {
 	if rep.Silent() {
 		return nil
 	}
@@ -97,7 +97,7 @@ func print(ctx context.Context, w io.Writer, rep bot.Reply) []bot.Button {
 		if f, ok := w.(interface{ Flush() error }); ok {
 			f.Flush()
 		}
-		return print(ctx, w, rep.FollowUp(ctx))
+		return show(ctx, w, rep.FollowUp(ctx))
 	}
 	return rep.Buttons
 }

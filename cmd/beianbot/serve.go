@@ -35,13 +35,16 @@ const shutdownBudget = 9500 * time.Millisecond
 const maxDrain = 5 * time.Second
 
 // newLogger builds the one slog handler: JSON by default, text when asked
-// (BEIANBOT_LOG_FORMAT=text), at BEIANBOT_LOG_LEVEL (default def).
-func newLogger(getenv func(string) string, w io.Writer, def slog.Level) (*slog.Logger, error) {
+// (BEIANBOT_LOG_FORMAT=text), at BEIANBOT_LOG_LEVEL, or at def when that is
+// unset (def may be a *slog.LevelVar the caller changes later).
+func newLogger(getenv func(string) string, w io.Writer, def slog.Leveler) (*slog.Logger, error) {
 	level := def
 	if s := strings.TrimSpace(getenv("BEIANBOT_LOG_LEVEL")); s != "" {
-		if err := level.UnmarshalText([]byte(s)); err != nil {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(s)); err != nil {
 			return nil, usagef("BEIANBOT_LOG_LEVEL %q: want debug, info, warn or error", s)
 		}
+		level = l
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch f := strings.ToLower(strings.TrimSpace(getenv("BEIANBOT_LOG_FORMAT"))); f {
@@ -59,7 +62,10 @@ func cmdRun(ctx context.Context, args []string, getenv func(string) string, stdi
 	if len(args) > 0 {
 		return usagef("run takes no arguments")
 	}
-	logger, err := newLogger(getenv, stderr, slog.LevelInfo)
+	// Info by default; the terminal chat lowers it to warnings so that logs
+	// do not interleave with the conversation.
+	var level slog.LevelVar
+	logger, err := newLogger(getenv, stderr, &level)
 	if err != nil {
 		return err
 	}
@@ -100,13 +106,12 @@ func cmdRun(ctx context.Context, args []string, getenv func(string) string, stdi
 		}
 	}
 	if len(adapters) == 0 {
-		quiet, _ := newLogger(getenv, stderr, slog.LevelWarn)
+		level.Set(slog.LevelWarn)
 		if !isTerminal(stdin) {
 			// In a container this is a missing token, not a chat.
-			quiet.Warn("no chat platform configured (set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN): answering questions from standard input")
+			logger.Warn("no chat platform configured (set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN): answering questions from standard input")
 		}
-		d.responder = bot.New(bot.Config{Index: ix, Checker: checker, Store: d.store, Logger: quiet})
-		return console.Run(ctx, d.responder, stdin, stdout)
+		return console.Run(ctx, responder, stdin, stdout)
 	}
 	opts, err := serveOptionsFrom(getenv)
 	if err != nil {
