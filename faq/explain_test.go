@@ -28,17 +28,8 @@ func TestExplain(t *testing.T) {
 				parts = append(parts, fmt.Sprintf("%s=?%.2f", term, ix.unknownWeight(term)))
 			}
 		}
-		var raws []string
-		ix.debug = func(raw []float64) {
-			for g, r := range raw {
-				if r > 0.2 {
-					raws = append(raws, fmt.Sprintf("%s=%.3f", ix.groups[g].id, r))
-				}
-			}
-		}
 		r := ix.Match(q)
-		ix.debug = nil
-		t.Logf("%q\n  terms: %s\n  raw: %s\n  answered=%v best=%v %.2f", q, strings.Join(parts, " "), strings.Join(raws, " "), r.Answered, idOf(r.Best.Entry), r.Best.Score)
+		t.Logf("%q\n  terms: %s\n  answered=%v best=%v %.2f", q, strings.Join(parts, " "), r.Answered, idOf(r.Best.Entry), r.Best.Score)
 		for _, s := range r.Suggestions {
 			t.Logf("  suggestion %s %.2f", s.Entry.ID, s.Score)
 		}

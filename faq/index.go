@@ -51,7 +51,6 @@ type Index struct {
 	shortQ []string
 	shortG []int32
 	pool   sync.Pool
-	debug  func(raw []float64) // tests: sees each query's raw similarities
 }
 
 // Entries returns every entry, in load order.

@@ -179,9 +179,6 @@ func (ix *Index) Match(query string) Result {
 			}
 		}
 	}
-	if ix.debug != nil {
-		ix.debug(s.raw)
-	}
 	top := ix.top(s.raw)
 	if top[0].raw == 0 {
 		return res
