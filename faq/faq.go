@@ -21,7 +21,17 @@ type Entry struct {
 	// File and Line say where the entry's heading is.
 	File string
 	Line int
+	// Phrasings are other ways of asking this entry that the FAQ itself
+	// carries (see the package doc), in the entry's language.
+	Phrasings []string
+	// Verdicts are the domain-check verdicts ("ip_address", "outside_mainland",
+	// …) the FAQ declares this entry explains.
+	Verdicts []string
 }
+
+// Lang reports the language of s as the matcher sees it: "zh" when s has Han
+// characters, "en" otherwise.
+func Lang(s string) string { return langOf(s) }
 
 // Match is one candidate entry with its calibrated score in [0, 1].
 type Match struct {

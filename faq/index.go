@@ -15,6 +15,9 @@ type Options struct {
 	DocsBaseURL string
 	// Lexicon lists lexicon files (see Lexicon) that extend the embedded one.
 	Lexicon []string
+	// Phrasings adds ways of asking entries, by entry id (for example the
+	// phrasings a team taught the bot in chat). Ids the FAQ lacks are ignored.
+	Phrasings map[string][]string
 
 	// params overrides the matcher's constants (tests tune them).
 	params *params
@@ -51,10 +54,24 @@ type Index struct {
 	shortQ []string
 	shortG []int32
 	pool   sync.Pool
+
+	lx    *Lexicon
+	f     folder
+	extra map[string][]string
 }
 
 // Entries returns every entry, in load order.
 func (ix *Index) Entries() []*Entry { return ix.entries }
+
+// Has reports whether an entry with this id is loaded, in any language.
+func (ix *Index) Has(id string) bool { return ix.Lookup(id, "zh") != nil }
+
+// WithPhrasings returns a new index over the same entries with extra
+// phrasings by entry id in place of those given before (to Options or an
+// earlier WithPhrasings). The receiver is unchanged and stays usable.
+func (ix *Index) WithPhrasings(extra map[string][]string) *Index {
+	return build(ix.entries, ix.lx, ix.f, ix.p, extra)
+}
 
 // Len returns the number of entries.
 func (ix *Index) Len() int { return len(ix.entries) }
@@ -81,8 +98,8 @@ var urlRe = regexp.MustCompile(`\]\([^)]*\)|https?://\S+`)
 const unigramFactor = 0.3
 
 // build indexes entries (deduplicated by id and language) with lexicon lx.
-func build(entries []*Entry, lx *Lexicon, f folder, p params) *Index {
-	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: p}
+func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][]string) *Index {
+	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: p, lx: lx, f: f, extra: extra}
 	ix.an = &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
 	gi := map[string]int{}
 	for _, e := range entries {
@@ -131,7 +148,11 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params) *Index {
 			texts = append(texts, e.Question)
 		}
 		nQuestions := len(texts)
+		for _, e := range grp.entries {
+			texts = append(texts, e.Phrasings...)
+		}
 		texts = append(texts, lx.phrasings[grp.id]...)
+		texts = append(texts, extra[grp.id]...)
 		for i, t := range texts {
 			buf = ix.an.analyzeDoc(t, buf[:0])
 			var vt []int32

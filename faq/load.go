@@ -171,5 +171,5 @@ func loadSources(srcs []source, opts Options) (*Index, error) {
 	if opts.params != nil {
 		p = *opts.params
 	}
-	return build(entries, lx, f, p), nil
+	return build(entries, lx, f, p, opts.Phrasings), nil
 }
