@@ -23,8 +23,8 @@ type command struct {
 var checkWords = []string{"check", "检查", "檢查", "查询", "查詢", "检测", "檢測"}
 
 // parseCommand recognises "/beian …", "/help", "/start", "/check …", and the
-// plain forms "help", "帮助", "check <domain>", "检查 <domain>". ok is false
-// for an ordinary question.
+// plain forms "help", "帮助", "check", "check <domain>", "检查 <domain>". ok
+// is false for an ordinary question.
 func parseCommand(text string) (command, bool) {
 	if strings.HasPrefix(text, "/") {
 		word, arg := splitWord(text[1:])
@@ -63,7 +63,9 @@ func parsePlain(text string) (command, bool) {
 	}
 	word, arg := splitWord(text)
 	for _, w := range checkWords {
-		if strings.EqualFold(word, w) && looksLikeTarget(arg) {
+		if strings.EqualFold(word, w) && (arg == "" || looksLikeTarget(arg)) {
+			// A bare "check" is the command without its domain: the reply
+			// asks for one.
 			return command{kind: cmdCheck, arg: arg}, true
 		}
 		// "检查example.com": Chinese verbs are often written without a space.

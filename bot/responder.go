@@ -12,10 +12,20 @@ import (
 	"github.com/beianbot/beianbot/internal/store"
 )
 
+// FAQ is what the responder needs of the FAQ; *faq.Index is one.
+type FAQ interface {
+	// Match scores query against the entries.
+	Match(query string) faq.Result
+	// Lookup returns the entry id in lang (or its other language), or nil.
+	Lookup(id, lang string) *faq.Entry
+	// Entries lists every entry.
+	Entries() []*faq.Entry
+}
+
 // Config configures a Responder.
 type Config struct {
 	// Index is the FAQ to answer from. Required.
-	Index *faq.Index
+	Index FAQ
 	// Checker runs domain checks; nil means the check is not configured.
 	Checker Checker
 	// Store keeps the check cache and per-user limits; nil means in memory.
@@ -30,18 +40,21 @@ type Config struct {
 	CheckWindow time.Duration
 	// CheckCacheTTL is how long a check result is reused (default 5 minutes).
 	CheckCacheTTL time.Duration
+	// AnswerMinScore is the least score at which a direct message, a
+	// mention or a command is answered rather than given suggestions
+	// (default 0.5, where the matcher's own Answered flag turns).
+	AnswerMinScore float64
 	// ChannelMinScore is the least score at which a channel or group message
-	// that does not address the bot is answered (default 0.7). Direct
-	// messages and mentions are answered from the matcher's own threshold:
-	// a wrong answer dropped into a channel's chatter costs more than a
-	// question left for someone to mention the bot with.
+	// that does not address the bot is answered (default 0.7): a wrong
+	// answer dropped into a channel's chatter costs more than a question
+	// left for someone to mention the bot with.
 	ChannelMinScore float64
 }
 
 // Responder turns messages into replies. It is safe for concurrent use, and
 // its FAQ can be swapped while it runs (SetIndex).
 type Responder struct {
-	index   atomic.Pointer[faq.Index]
+	faq     atomic.Pointer[loaded]
 	checker Checker
 	store   store.Store
 	metrics *metrics.Metrics
@@ -50,7 +63,13 @@ type Responder struct {
 	checkLimit  int
 	checkWindow time.Duration
 	cacheTTL    time.Duration
+	answerMin   float64
 	channelMin  float64
+}
+
+// loaded is the FAQ being answered from.
+type loaded struct {
+	index FAQ
 }
 
 // New returns a Responder for cfg.
@@ -63,6 +82,7 @@ func New(cfg Config) *Responder {
 		checkLimit:  cfg.CheckLimit,
 		checkWindow: cfg.CheckWindow,
 		cacheTTL:    cfg.CheckCacheTTL,
+		answerMin:   cfg.AnswerMinScore,
 		channelMin:  cfg.ChannelMinScore,
 	}
 	if r.store == nil {
@@ -80,18 +100,23 @@ func New(cfg Config) *Responder {
 	if r.cacheTTL <= 0 {
 		r.cacheTTL = 5 * time.Minute
 	}
+	if r.answerMin <= 0 {
+		r.answerMin = 0.5
+	}
 	if r.channelMin <= 0 {
 		r.channelMin = 0.7
 	}
-	r.index.Store(cfg.Index)
+	r.SetIndex(cfg.Index)
 	return r
 }
 
 // SetIndex swaps in a new FAQ; messages being handled finish on the old one.
-func (r *Responder) SetIndex(ix *faq.Index) { r.index.Store(ix) }
+func (r *Responder) SetIndex(ix FAQ) {
+	r.faq.Store(&loaded{index: ix})
+}
 
 // Index returns the FAQ currently answered from.
-func (r *Responder) Index() *faq.Index { return r.index.Load() }
+func (r *Responder) Index() FAQ { return r.faq.Load().index }
 
 // Handle answers one message. The returned reply is Silent when nothing
 // should be sent.
@@ -113,10 +138,10 @@ func (r *Responder) handle(ctx context.Context, msg Message) Reply {
 	if !ok {
 		return r.answer(msg, text)
 	}
-	lang := langOf(cmd.arg)
+	lang := faq.Lang(cmd.arg)
 	switch cmd.kind {
 	case cmdHelp:
-		if cmd.arg == "" {
+		if !hasLetter(cmd.arg) {
 			lang = ""
 		}
 		return Reply{Outcome: OutcomeHelp, Lang: lang, Text: helpText(lang)}
@@ -125,6 +150,7 @@ func (r *Responder) handle(ctx context.Context, msg Message) Reply {
 			return r.answer(msg, text)
 		}
 		if cmd.arg == "" {
+			lang := checkLang(text, "")
 			return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
 				"请告诉我要检查的域名，例如：`/beian check example.com`",
 				"Tell me which domain to check, e.g. `/beian check example.com`")}
@@ -149,21 +175,31 @@ func (r *Responder) answer(msg Message, text string) Reply {
 	res := ix.Match(text)
 	r.metrics.Match(res.Best.Score, time.Since(start))
 	unaddressed := !msg.Direct && !msg.Addressed
-	if res.Answered && (!unaddressed || res.Best.Score >= r.channelMin) {
+	min := r.answerMin
+	if unaddressed {
+		min = r.channelMin
+	}
+	if res.Best.Entry != nil && res.Best.Score >= min {
 		return answerReply(res.Best.Entry, res.Best.Score, res.Lang)
 	}
 	if unaddressed {
 		return Reply{Outcome: OutcomeDeclined, Lang: res.Lang, Score: res.Best.Score}
 	}
 	rep := Reply{Outcome: OutcomeSuggested, Lang: res.Lang, Score: res.Best.Score}
-	if len(res.Suggestions) == 0 {
+	suggestions := res.Suggestions
+	if len(suggestions) == 0 && res.Best.Entry != nil {
+		// The matcher was sure enough to answer, but not as sure as this
+		// bot is configured to be: the best entry is the suggestion.
+		suggestions = []faq.Match{res.Best}
+	}
+	if len(suggestions) == 0 {
 		rep.Text = pick(res.Lang,
 			"抱歉，我不确定您问的是哪个备案问题。可以换个说法再问，或发送 `/beian help` 查看用法。",
 			"Sorry, I'm not sure which filing question you mean. Try asking another way, or send `/beian help`.")
 		return rep
 	}
 	rep.Text = pick(res.Lang, "我不太确定您问的是哪个问题。您是想问：", "I'm not sure which question you mean. Did you mean:")
-	for _, s := range res.Suggestions {
+	for _, s := range suggestions {
 		rep.Buttons = append(rep.Buttons, Button{Label: s.Entry.Question, Value: buttonValue(s.Entry)})
 	}
 	return rep
@@ -195,13 +231,19 @@ func (r *Responder) press(value string) Reply {
 	return answerReply(e, 1, lang)
 }
 
+// answerReply gives entry e to a question asked in lang. An entry that
+// exists only in the other language is given with a notice saying so.
 func answerReply(e *faq.Entry, score float64, lang string) Reply {
+	text := "**" + e.Question + "**\n\n" + e.Answer
+	if lang != "" && e.Lang != lang {
+		text = pick(lang, "（这个问题只有英文答案。）", "(This answer is only available in Chinese.)") + "\n\n" + text
+	}
 	return Reply{
 		Outcome: OutcomeAnswered,
 		Lang:    lang,
 		EntryID: e.ID,
 		Score:   score,
-		Text:    "**" + e.Question + "**\n\n" + e.Answer,
+		Text:    text,
 	}
 }
 

@@ -6,89 +6,180 @@ import (
 	"testing"
 
 	"github.com/beianbot/beianbot/faq"
+	"github.com/google/go-cmp/cmp"
 )
 
-func newTestResponder(t *testing.T) *Responder {
-	t.Helper()
-	ix, err := faq.LoadEmbedded(faq.Options{})
-	if err != nil {
-		t.Fatal(err)
+// outcome is what a reply is checked on besides its text.
+type outcome struct {
+	Outcome Outcome
+	Entry   string
+	Buttons []string
+	Silent  bool
+}
+
+func outcomeOf(rep Reply) outcome {
+	o := outcome{Outcome: rep.Outcome, Entry: rep.EntryID, Silent: rep.Silent()}
+	for _, b := range rep.Buttons {
+		o.Buttons = append(o.Buttons, b.Label)
 	}
-	return New(Config{Index: ix})
+	return o
 }
 
 func TestHandle(t *testing.T) {
-	r := newTestResponder(t)
+	f := testFAQ()
+	r := New(Config{Index: f})
 	dm := Message{Platform: PlatformConsole, ChatID: "c", UserID: "u", Direct: true}
 	group := Message{Platform: PlatformSlack, ChatID: "g", UserID: "u"}
 	mention := group
 	mention.Addressed = true
+	answered := func(id string) outcome { return outcome{Outcome: OutcomeAnswered, Entry: id} }
+	declined := outcome{Outcome: OutcomeDeclined, Silent: true}
+	help := outcome{Outcome: OutcomeHelp}
+	refused := outcome{Outcome: OutcomeRefused}
 	for _, tc := range []struct {
-		name    string
-		msg     Message
-		text    string
-		outcome Outcome
-		entry   string
-		has     string
+		name string
+		msg  Message
+		text string
+		want outcome
+		// has is a piece of the reply's text; "" means the text must be empty.
+		has string
 	}{
-		{"dm answer", dm, "香港服务器需要备案吗", OutcomeAnswered, "section_cym_mzr_zdb", "**我的网站域名指向的是香港地区节点服务器，需要备案吗？**"},
-		{"dm unsure", dm, "备案", OutcomeSuggested, "", "您是想问"},
-		{"dm unsure english", dm, "filing", OutcomeSuggested, "", "Did you mean"},
-		{"group confident", group, "论坛怎么备案", OutcomeAnswered, "section_dym_mzr_zdb", "论坛"},
-		{"group chatter", group, "今天中午吃什么", OutcomeDeclined, "", ""},
-		{"group unsure stays quiet", group, "备案", OutcomeDeclined, "", ""},
-		{"group answers only when quite sure", group, "香港服务器太卡了", OutcomeDeclined, "", ""},
-		{"mention answers a bare keyword", mention, "香港", OutcomeAnswered, "section_cym_mzr_zdb", ""},
-		{"mention unsure", mention, "备案", OutcomeSuggested, "", "您是想问"},
-		{"slash question", group, "/beian 论坛怎么备案", OutcomeAnswered, "section_dym_mzr_zdb", ""},
-		{"slash help", group, "/beian help", OutcomeHelp, "", "/beian check"},
-		{"slash empty", group, "/beian", OutcomeHelp, "", "/beian check"},
-		{"start", dm, "/start", OutcomeHelp, "", "/beian check"},
-		{"help@bot", group, "/help@beian_bot", OutcomeHelp, "", "/beian check"},
-		{"plain help", dm, "帮助", OutcomeHelp, "", "/beian check"},
-		{"check unconfigured", dm, "/beian check example.com", OutcomeRefused, "", "not configured"},
-		{"check in chinese", dm, "检查 example.com", OutcomeRefused, "", "尚未配置"},
-		{"check without domain", dm, "/check", OutcomeRefused, "", "example.com"},
-		{"group check not addressed", group, "check example.com", OutcomeDeclined, "", ""},
-		{"check sentence is a question", dm, "check why my site is blocked", OutcomeAnswered, "section_iym_mzr_zdb", ""},
-		{"empty dm", dm, "   ", OutcomeHelp, "", ""},
-		{"empty group", group, "", OutcomeDeclined, "", ""},
+		{"dm answer", dm, "香港服务器需要备案吗", answered("hk"), "**香港服务器需要备案吗？**\n\n不需要。"},
+		{"dm unsure", dm, "备案", outcome{Outcome: OutcomeSuggested, Buttons: []string{"香港服务器需要备案吗？", "论坛如何备案？"}}, "您是想问"},
+		{"dm unsure english", dm, "filing", outcome{Outcome: OutcomeSuggested, Buttons: []string{"Does a Hong Kong server need filing?"}}, "Did you mean"},
+		{"dm nothing matches", dm, "今天中午吃什么", outcome{Outcome: OutcomeSuggested}, "换个说法"},
+		{"group confident", group, "论坛备案", answered("forum"), "**论坛如何备案？**"},
+		{"group chatter", group, "今天中午吃什么", declined, ""},
+		{"group unsure stays quiet", group, "备案", declined, ""},
+		{"group answers only when quite sure", group, "香港", declined, ""},
+		{"mention answers above the direct threshold", mention, "香港", answered("hk"), "**香港服务器需要备案吗？**"},
+		{"mention unsure", mention, "备案", outcome{Outcome: OutcomeSuggested, Buttons: []string{"香港服务器需要备案吗？", "论坛如何备案？"}}, "您是想问"},
+		{"slash question", group, "/beian 论坛备案", answered("forum"), "**论坛如何备案？**"},
+		{"slash help", group, "/beian help", help, "/beian check"},
+		{"slash empty", group, "/beian", help, "/beian check"},
+		{"start", dm, "/start", help, "/beian check"},
+		{"help@bot", group, "/help@beian_bot", help, "/beian check"},
+		{"plain help", dm, "帮助", help, "/beian check <域名>"},
+		{"english help is english only", dm, "help", help, "I answer ICP filing"},
+		{"check unconfigured", dm, "/beian check example.com", refused, "not configured"},
+		{"check in chinese", dm, "检查 example.com", refused, "尚未配置"},
+		{"check without domain", dm, "/check", refused, "Tell me which domain"},
+		{"plain check without domain asks for it", dm, "check", refused, "Tell me which domain"},
+		{"plain chinese check without domain", dm, "检查", refused, "请告诉我要检查的域名"},
+		{"group check not addressed", group, "check example.com", declined, ""},
+		{"check sentence is a question", dm, "check why it fails", answered("hk"), "**Does a Hong Kong server need filing?**"},
+		{"english question, chinese-only entry", dm, "forum filing", answered("forum"), "(This answer is only available in Chinese.)\n\n**论坛如何备案？**"},
+		{"chinese question, english-only entry", dm, "备案要钱吗", answered("price"), "（这个问题只有英文答案。）\n\n**Does filing cost anything?**"},
+		{"empty dm", dm, "   ", help, "/beian check <domain>"},
+		{"empty group", group, "", declined, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.msg.Text = tc.text
 			rep := r.Handle(context.Background(), tc.msg)
-			if rep.Outcome != tc.outcome || rep.EntryID != tc.entry {
-				t.Errorf("Handle(%q) = %s %q, want %s %q (text %q)", tc.text, rep.Outcome, rep.EntryID, tc.outcome, tc.entry, rep.Text)
+			if diff := cmp.Diff(tc.want, outcomeOf(rep)); diff != "" {
+				t.Errorf("Handle(%q) (-want +got):\n%s\ntext: %q", tc.text, diff, rep.Text)
 			}
-			if !strings.Contains(rep.Text, tc.has) {
-				t.Errorf("reply text %q lacks %q", rep.Text, tc.has)
+			if tc.has == "" && rep.Text != "" || !strings.Contains(rep.Text, tc.has) {
+				t.Errorf("Handle(%q) text %q, want it to contain %q (empty: no text)", tc.text, rep.Text, tc.has)
 			}
-			if rep.Silent() != (tc.outcome == OutcomeDeclined) {
-				t.Errorf("Silent() = %v", rep.Silent())
+		})
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	f := testFAQ()
+	dm := Message{Platform: PlatformTelegram, ChatID: "c", UserID: "u", Direct: true, Text: "香港"} // scores 0.6
+	group := Message{Platform: PlatformTelegram, ChatID: "g", UserID: "u", Text: "论坛备案"}          // scores 0.9
+	for _, tc := range []struct {
+		name           string
+		answer, chanel float64
+		msg            Message
+		want           Outcome
+	}{
+		{"defaults answer a direct 0.6", 0, 0, dm, OutcomeAnswered},
+		{"a higher answer threshold suggests the best entry", 0.7, 0, dm, OutcomeSuggested},
+		{"the answer threshold is inclusive", 0.6, 0, dm, OutcomeAnswered},
+		{"defaults answer an unaddressed 0.9", 0, 0, group, OutcomeAnswered},
+		{"a higher channel threshold declines it", 0, 0.95, group, OutcomeDeclined},
+		{"the channel threshold is inclusive", 0, 0.9, group, OutcomeAnswered},
+		{"the channel threshold does not bind direct messages", 0, 0.95, dm, OutcomeAnswered},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := New(Config{Index: f, AnswerMinScore: tc.answer, ChannelMinScore: tc.chanel})
+			rep := r.Handle(context.Background(), tc.msg)
+			if rep.Outcome != tc.want {
+				t.Fatalf("outcome %s, want %s (text %q)", rep.Outcome, tc.want, rep.Text)
+			}
+			if rep.Outcome == OutcomeSuggested {
+				if diff := cmp.Diff([]string{"香港服务器需要备案吗？"}, outcomeOf(rep).Buttons); diff != "" {
+					t.Errorf("buttons (-want +got):\n%s", diff)
+				}
 			}
 		})
 	}
 }
 
 func TestPress(t *testing.T) {
-	r := newTestResponder(t)
+	r := New(Config{Index: testFAQ()})
 	msg := Message{Platform: PlatformTelegram, ChatID: "c", Direct: true, Text: "备案"}
 	rep := r.Handle(context.Background(), msg)
-	if len(rep.Buttons) == 0 || len(rep.Buttons) > 3 {
-		t.Fatalf("buttons = %v, want 1 to 3", rep.Buttons)
+	if len(rep.Buttons) != 2 {
+		t.Fatalf("buttons = %v, want 2", rep.Buttons)
 	}
 	for _, b := range rep.Buttons {
-		if len(b.Value) > 64 {
-			t.Errorf("button value %q is over 64 bytes", b.Value)
-		}
 		got := r.Press(context.Background(), msg, b.Value)
-		if got.Outcome != OutcomeAnswered || !strings.Contains(got.Text, b.Label) {
+		if got.Outcome != OutcomeAnswered || !strings.HasPrefix(got.Text, "**"+b.Label+"**") {
 			t.Errorf("Press(%q) = %s %q, want the answer to %q", b.Value, got.Outcome, got.Text, b.Label)
 		}
+	}
+	long := buttonValue(&faq.Entry{ID: strings.Repeat("x", 100), Lang: "zh"})
+	if len(long) > 64 {
+		t.Errorf("button value %q is over 64 bytes", long)
 	}
 	for _, v := range []string{"", "garbage", "a|section_nope|zh", "a||zh"} {
 		if got := r.Press(context.Background(), msg, v); got.Outcome != OutcomeRefused || got.Text == "" {
 			t.Errorf("Press(%q) = %s %q, want a refusal with a message", v, got.Outcome, got.Text)
+		}
+	}
+}
+
+// TestHandleEmbeddedFAQ runs a few questions through the real matcher and
+// the embedded FAQ.
+func TestHandleEmbeddedFAQ(t *testing.T) {
+	ix, err := faq.LoadEmbedded(faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(Config{Index: ix})
+	dm := Message{Platform: PlatformConsole, ChatID: "c", UserID: "u", Direct: true}
+	group := Message{Platform: PlatformSlack, ChatID: "g", UserID: "u"}
+	for _, tc := range []struct {
+		msg  Message
+		text string
+		want outcome
+	}{
+		{dm, "香港服务器需要备案吗", outcome{Outcome: OutcomeAnswered, Entry: "section_cym_mzr_zdb"}},
+		{group, "论坛怎么备案", outcome{Outcome: OutcomeAnswered, Entry: "section_dym_mzr_zdb"}},
+		{group, "今天中午吃什么", outcome{Outcome: OutcomeDeclined, Silent: true}},
+		{dm, "check why my site is blocked", outcome{Outcome: OutcomeAnswered, Entry: "section_iym_mzr_zdb"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			tc.msg.Text = tc.text
+			rep := r.Handle(context.Background(), tc.msg)
+			if diff := cmp.Diff(tc.want, outcomeOf(rep)); diff != "" {
+				t.Errorf("Handle(%q) (-want +got):\n%s", tc.text, diff)
+			}
+		})
+	}
+	msg := dm
+	msg.Text = "备案"
+	rep := r.Handle(context.Background(), msg)
+	if rep.Outcome != OutcomeSuggested || len(rep.Buttons) == 0 || len(rep.Buttons) > 3 {
+		t.Fatalf("Handle(备案) = %s with %d buttons, want 1 to 3 suggestions", rep.Outcome, len(rep.Buttons))
+	}
+	for _, b := range rep.Buttons {
+		if got := r.Press(context.Background(), msg, b.Value); got.Outcome != OutcomeAnswered || !strings.Contains(got.Text, b.Label) {
+			t.Errorf("Press(%q) = %s %q, want the answer to %q", b.Value, got.Outcome, got.Text, b.Label)
 		}
 	}
 }

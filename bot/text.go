@@ -3,25 +3,13 @@ package bot
 import (
 	"strings"
 	"unicode"
+
+	"github.com/beianbot/beianbot/faq"
 )
 
-// langOf guesses the language of s: "zh" when it has Han characters, "en"
-// when it has Latin letters only, "" when it has neither.
-func langOf(s string) string {
-	latin := false
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return "zh"
-		}
-		if r < 128 && unicode.IsLetter(r) {
-			latin = true
-		}
-	}
-	if latin {
-		return "en"
-	}
-	return ""
-}
+// hasLetter reports whether s has a letter in it, so a language can be
+// told from it.
+func hasLetter(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
 
 // pick returns en when lang is "en", zh otherwise.
 func pick(lang, zh, en string) string {
@@ -63,11 +51,8 @@ func checkLang(text, target string) string {
 		if w == "beian" || w == "faq" {
 			continue
 		}
-		if langOf(w) == "zh" {
-			return "zh"
-		}
-		if langOf(w) == "en" {
-			return "en"
+		if hasLetter(w) {
+			return faq.Lang(w)
 		}
 	}
 	return "zh"

@@ -303,7 +303,7 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 		t.Fatalf("load the test FAQ: %v", err)
 	}
 	responder = bot.New(bot.Config{Index: ix})
-	if got := responder.Index().Len(); got != 1 {
+	if got := len(responder.Index().Entries()); got != 1 {
 		t.Fatalf("test FAQ has %d entries, want 1", got)
 	}
 
@@ -314,7 +314,7 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 
 	writeFAQ(t, path, goodFAQ+secondEntry)
 	hup <- syscall.SIGHUP
-	waitUntil(t, "the reload to swap in 2 entries", func() bool { return responder.Index().Len() == 2 })
+	waitUntil(t, "the reload to swap in 2 entries", func() bool { return len(responder.Index().Entries()) == 2 })
 
 	writeFAQ(t, path, goodFAQ+secondEntry+duplicateEntry)
 	old := responder.Index()
