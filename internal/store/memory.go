@@ -21,11 +21,18 @@ type Memory struct {
 	mu    sync.Mutex
 	items map[string]memItem
 	now   func() time.Time
+
+	// slots and leases are the adapters' pacing and polling leases
+	// (pace.go, lease.go), kept apart from the bounded keys above.
+	slots  *Slots
+	leases *leaseTable
 }
 
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
-	return &Memory{items: make(map[string]memItem), now: time.Now}
+	m := &Memory{items: make(map[string]memItem), now: time.Now, leases: newLeaseTable()}
+	m.slots = NewSlots(func() time.Time { return m.now() })
+	return m
 }
 
 func (m *Memory) live(key string, now time.Time) (memItem, bool) {
