@@ -1,0 +1,243 @@
+// Package work is the machinery both chat adapters share: a bounded pool
+// for acknowledged work that drains on shutdown, sending-slot pacing,
+// duplicate delivery detection and config defaults. It knows no platform.
+package work
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Job is one piece of acknowledged work.
+type Job struct {
+	// Do does the work. Its context ends at the pool's timeout, or when a
+	// drain runs out of time.
+	Do func(ctx context.Context)
+	// Cut tells the user that the work will not be done because the
+	// process is stopping ("restarting, please ask again"). It is called
+	// at most once, for a job that had not finished when a drain ran out
+	// of time; nil when there is nothing to say.
+	Cut func(ctx context.Context)
+}
+
+// PoolConfig configures a Pool. Zero values take the defaults given.
+type PoolConfig struct {
+	// Workers bounds the jobs run at once (default 64).
+	Workers int
+	// Queue bounds the accepted jobs waiting for a worker (default 1024).
+	Queue int
+	// Timeout bounds one job from the moment a worker takes it
+	// (default 9 s).
+	Timeout time.Duration
+	// Notice is the time a drain keeps at its end to send the Cut notices
+	// (default 1 s).
+	Notice time.Duration
+	// Logger may be nil.
+	Logger *slog.Logger
+}
+
+// Pool runs acknowledged work on a bounded number of goroutines. Submit
+// never blocks: when the queue is full it refuses, so that the platform
+// redelivers later (backpressure). Drain stops intake and finishes what
+// was accepted, cutting what cannot be finished in time.
+type Pool struct {
+	workers int
+	queue   int
+	timeout time.Duration
+	notice  time.Duration
+	logger  *slog.Logger
+
+	mu      sync.Mutex
+	closed  bool
+	running int
+	waiting []*task
+	active  map[*task]struct{}
+	cut     int
+	idle    chan struct{} // closed once closed and nothing runs
+	freed   chan struct{} // closed and replaced whenever room is made
+}
+
+type task struct {
+	job    Job
+	cancel context.CancelFunc
+	cut    bool
+	done   chan struct{} // closed when a started job returns
+}
+
+// NewPool returns an empty pool.
+func NewPool(cfg PoolConfig) *Pool {
+	p := &Pool{
+		workers: max(Default(cfg.Workers, 64), 1),
+		queue:   Default(cfg.Queue, 1024),
+		timeout: Default(cfg.Timeout, 9*time.Second),
+		notice:  Default(cfg.Notice, time.Second),
+		logger:  cfg.Logger,
+		active:  make(map[*task]struct{}),
+		idle:    make(chan struct{}),
+		freed:   make(chan struct{}),
+	}
+	if p.logger == nil {
+		p.logger = slog.New(slog.DiscardHandler)
+	}
+	return p
+}
+
+// Submit accepts j and reports whether it did. It refuses when every
+// worker is busy and the queue is full, or once a drain has begun.
+func (p *Pool) Submit(j Job) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || (p.running >= p.workers && len(p.waiting) >= p.queue) {
+		return false
+	}
+	t := &task{job: j}
+	if p.running < p.workers {
+		p.running++
+		go p.work(t)
+		return true
+	}
+	p.waiting = append(p.waiting, t)
+	return true
+}
+
+// Room returns how many more jobs Submit would accept now.
+func (p *Pool) Room() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return 0
+	}
+	return p.workers - p.running + p.queue - len(p.waiting)
+}
+
+// Freed returns a channel that is closed the next time a job finishes.
+func (p *Pool) Freed() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.freed
+}
+
+// work runs t, then queued jobs, until the queue is empty.
+func (p *Pool) work(t *task) {
+	for t != nil {
+		p.run(t)
+		p.mu.Lock()
+		delete(p.active, t)
+		close(p.freed)
+		p.freed = make(chan struct{})
+		t = nil
+		if len(p.waiting) > 0 {
+			t = p.waiting[0]
+			p.waiting[0] = nil
+			p.waiting = p.waiting[1:]
+		} else {
+			p.running--
+			if p.closed && p.running == 0 {
+				close(p.idle)
+			}
+		}
+		p.mu.Unlock()
+	}
+}
+
+// run does one job with its timeout; a panic is logged with its stack and
+// ends only that job.
+func (p *Pool) run(t *task) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+	defer cancel()
+	p.mu.Lock()
+	if t.cut {
+		p.mu.Unlock()
+		return
+	}
+	t.cancel = cancel
+	t.done = make(chan struct{})
+	p.active[t] = struct{}{}
+	p.mu.Unlock()
+	defer close(t.done)
+	defer func() {
+		if r := recover(); r != nil {
+			p.logger.Error("work panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	t.job.Do(ctx)
+}
+
+// Drain stops intake and waits for the accepted jobs to finish. When ctx
+// has a deadline, Notice before it the jobs still running are cancelled,
+// the queued ones dropped, and each gets its Cut notice within the time
+// left. It returns how many jobs were cut, over every Drain call; it may
+// be called more than once and from several goroutines.
+func (p *Pool) Drain(ctx context.Context) int {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		if p.running == 0 {
+			close(p.idle)
+		}
+	}
+	p.mu.Unlock()
+	var cutoff <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		t := time.NewTimer(time.Until(dl) - p.notice)
+		defer t.Stop()
+		cutoff = t.C
+	}
+	select {
+	case <-p.idle:
+		return p.cutCount()
+	case <-cutoff:
+	case <-ctx.Done():
+	}
+	p.mu.Lock()
+	victims := p.waiting
+	p.waiting = nil
+	var running []*task
+	for t := range p.active {
+		t.cancel()
+		running = append(running, t)
+	}
+	victims = append(victims, running...)
+	for _, t := range victims {
+		t.cut = true
+	}
+	p.cut += len(victims)
+	p.mu.Unlock()
+	nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.notice)
+	defer cancel()
+	// A cancelled job may still be writing; its notice comes after it.
+	for _, t := range running {
+		select {
+		case <-t.done:
+		case <-nctx.Done():
+		}
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	for _, t := range victims {
+		if t.job.Cut == nil {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			t.job.Cut(nctx)
+		})
+	}
+	wg.Wait()
+	select {
+	case <-p.idle:
+	case <-nctx.Done():
+	}
+	return p.cutCount()
+}
+
+func (p *Pool) cutCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cut
+}
