@@ -27,6 +27,7 @@ type Metrics struct {
 	faqEntries    prometheus.Gauge
 	faqReloaded   prometheus.Gauge
 	faqReloadFail prometheus.Counter
+	adapters      adapterMetrics // adapters.go
 }
 
 // New registers every metric on a fresh registry, with the Go runtime and
@@ -101,6 +102,7 @@ func New() *Metrics {
 		m.checkVerdicts, m.apiErrors, m.apiRetries, m.dedupHits, m.storeErrors, m.storeUp,
 		m.faqEntries, m.faqReloaded, m.faqReloadFail,
 	)
+	m.adapters = newAdapterMetrics(m.Registry)
 	return m
 }
 

@@ -19,6 +19,9 @@ func touch(m *Metrics) {
 	m.StoreUp(false)
 	m.FAQLoaded(3, time.Unix(1_700_000_000, 0))
 	m.FAQReloadFailed()
+	m.SlackSignatureFailure()
+	m.WorkRefused("slack")
+	m.WorkCut("telegram", 2)
 }
 
 func TestNilMetricsRecordNothing(t *testing.T) {
@@ -47,7 +50,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("metric %s does not start with beianbot_", name)
 		}
 	}
-	if ours != 14 {
-		t.Errorf("%d beianbot_ metric families after recording one of each, want 14", ours)
+	if ours != 17 {
+		t.Errorf("%d beianbot_ metric families after recording one of each, want 17", ours)
 	}
 }
