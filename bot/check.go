@@ -13,11 +13,15 @@ import (
 )
 
 // Checker runs the live domain check; *domaincheck.Checker is one. Check
-// returns an error wrapping *domaincheck.InputError for bad input, and a
-// Result for every check that ran, whatever its verdict.
+// returns a Result for every check that ran, whatever its verdict.
 type Checker interface {
-	Check(ctx context.Context, input string) (*domaincheck.Result, error)
+	Check(ctx context.Context, t domaincheck.Target) (*domaincheck.Result, error)
 }
+
+// maxCachedResult bounds a cached check result, in bytes of JSON. Results
+// are bounded by construction (see domaincheck.MaxAddresses); this is the
+// guard that keeps a surprise out of the shared cache.
+const maxCachedResult = 64 << 10
 
 // check validates arg, applies the per-user limit, and returns an
 // acknowledgement whose FollowUp runs the check (or reuses a cached result)
@@ -32,14 +36,7 @@ func (r *Responder) check(ctx context.Context, msg Message, arg, lang string) Re
 			"这看起来不像域名、网址或 IP 地址，请这样发送：`/beian check example.com`",
 			"That doesn't look like a domain, URL or IP address. Try `/beian check example.com`")}
 	}
-	key := "ratelimit:check:" + msg.Platform + ":" + msg.UserID
-	ok, err := r.store.Allow(ctx, key, r.checkLimit, r.checkWindow)
-	if err != nil {
-		r.metrics.StoreError("allow")
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "check rate limit unavailable", slog.String("error", err.Error()))
-		ok = true
-	}
-	if !ok {
+	if !r.allowCheck(ctx, msg) {
 		return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
 			fmt.Sprintf("检查太频繁了：每人每%s最多 %d 次，请稍后再试。", zhDuration(r.checkWindow), r.checkLimit),
 			fmt.Sprintf("Too many checks: at most %d per %s per person. Please try again later.", r.checkLimit, enDuration(r.checkWindow)))}
@@ -48,13 +45,41 @@ func (r *Responder) check(ctx context.Context, msg Message, arg, lang string) Re
 		Outcome:  OutcomeCheck,
 		Lang:     lang,
 		Text:     pick(lang, "正在检查 "+t.Domain+"…", "Checking "+t.Domain+"…"),
-		FollowUp: func(ctx context.Context) Reply { return r.runCheck(ctx, t, arg, lang) },
+		FollowUp: func(ctx context.Context) Reply { return r.runCheck(ctx, t, lang) },
 	}
 }
 
-// runCheck returns the formatted result for t, from the cache when a fresh
-// one is there.
-func (r *Responder) runCheck(ctx context.Context, t domaincheck.Target, arg, lang string) Reply {
+// allowCheck applies the per-user check limit. The terminal chat has one
+// user, the operator, and no limit.
+func (r *Responder) allowCheck(ctx context.Context, msg Message) bool {
+	if msg.Platform == PlatformConsole {
+		return true
+	}
+	key := "ratelimit:check:" + msg.Platform + ":" + msg.UserID
+	ok, err := r.store.Allow(ctx, key, r.checkLimit, r.checkWindow)
+	if err != nil {
+		r.metrics.StoreError("allow")
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "check rate limit unavailable", slog.String("error", err.Error()))
+		return true
+	}
+	return ok
+}
+
+// runCheck returns the formatted result for t.
+func (r *Responder) runCheck(ctx context.Context, t domaincheck.Target, lang string) Reply {
+	res, err := r.result(ctx, t)
+	if err != nil {
+		r.logger.LogAttrs(ctx, slog.LevelError, "domain check failed", slog.String("domain", t.ASCII), slog.Any("error", err))
+		return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
+			"检查没能完成，请稍后再试。", "The check could not be completed; please try again later.")}
+	}
+	return r.checkReply(res, lang)
+}
+
+// result returns the check result for t: from the cache when a fresh one is
+// there, else from a run of the check shared with every concurrent caller
+// asking for the same domain. The result is cached.
+func (r *Responder) result(ctx context.Context, t domaincheck.Target) (*domaincheck.Result, error) {
 	key := "check:" + t.ASCII
 	if b, found, err := r.store.Get(ctx, key); err != nil {
 		r.metrics.StoreError("get")
@@ -62,79 +87,57 @@ func (r *Responder) runCheck(ctx context.Context, t domaincheck.Target, arg, lan
 	} else if found {
 		var res domaincheck.Result
 		if err := json.Unmarshal(b, &res); err == nil && res.Verdict != "" {
-			return r.checkReply(&res, lang)
+			res.Input = t.Input
+			return &res, nil
 		}
 	}
+	res, shared, err := r.flights.do(ctx, key, func(ctx context.Context) (*domaincheck.Result, error) {
+		return r.runChecker(ctx, key, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if shared {
+		c := *res
+		c.Input = t.Input
+		res = &c
+	}
+	return res, nil
+}
+
+// runChecker runs the check for t and caches its result under key.
+func (r *Responder) runChecker(ctx context.Context, key string, t domaincheck.Target) (*domaincheck.Result, error) {
 	start := time.Now()
-	res, err := r.checker.Check(ctx, arg)
-	if err != nil || res == nil {
-		if domaincheck.IsInputError(err) {
-			return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
-				"这看起来不像域名、网址或 IP 地址。", "That doesn't look like a domain, URL or IP address.")}
-		}
-		r.logger.LogAttrs(ctx, slog.LevelError, "domain check failed", slog.String("domain", t.ASCII), slog.Any("error", err))
-		return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
-			"检查没能完成，请稍后再试。", "The check could not be completed; please try again later.")}
+	res, err := r.checker.Check(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", t.ASCII, err)
 	}
 	r.metrics.Check(res.Verdict, time.Since(start))
 	r.logger.LogAttrs(ctx, slog.LevelInfo, "domain checked", slog.String("domain", t.ASCII),
 		slog.String("verdict", res.Verdict), slog.Int64("elapsed_ms", res.ElapsedMS))
-	if b, err := json.Marshal(res); err == nil {
+	b, err := json.Marshal(res)
+	switch {
+	case err != nil:
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "check result not cached", slog.String("error", err.Error()))
+	case len(b) > maxCachedResult:
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "check result not cached", slog.Int("bytes", len(b)))
+	default:
 		if err := r.store.Set(ctx, key, b, r.cacheTTL); err != nil {
 			r.metrics.StoreError("set")
 			r.logger.LogAttrs(ctx, slog.LevelWarn, "check cache unavailable", slog.String("error", err.Error()))
 		}
 	}
-	return r.checkReply(res, lang)
+	return res, nil
 }
 
-// checkReply formats a result in the Markdown subset.
+// checkReply is the chat reply for a result: its report, with a button for
+// each related FAQ question.
 func (r *Responder) checkReply(res *domaincheck.Result, lang string) Reply {
-	var b strings.Builder
-	b.WriteString("**" + res.Domain + pick(lang, "：", ": ") + verdictLabel(res.Verdict, lang) + "**\n\n")
-	b.WriteString(pick(lang, res.Message, res.MessageEN))
-	var items []string
-	for _, a := range res.Addresses {
-		items = append(items, pick(lang, "地址 ", "Address ")+"`"+a.IP+"`"+pick(lang, "：", ": ")+regionName(a.Region, lang))
+	report := r.Report(res, lang, ReportOptions{})
+	rep := Reply{Outcome: OutcomeCheck, Lang: lang, Text: report.Text}
+	for _, e := range report.Related {
+		rep.Buttons = append(rep.Buttons, Button{Label: e.Question, Value: buttonValue(e)})
 	}
-	if res.Verdict != domaincheck.VerdictIPAddress && res.TLD != "" {
-		if res.TLDApproved {
-			items = append(items, pick(lang, "后缀 ."+res.TLD+" 可以备案", "Suffix ."+res.TLD+" can be filed"))
-		} else {
-			items = append(items, pick(lang, "后缀 ."+res.TLD+" 不能备案", "Suffix ."+res.TLD+" cannot be filed"))
-		}
-	}
-	if len(res.CNAME) > 0 {
-		items = append(items, "CNAME: `"+strings.Join(res.CNAME, " → ")+"`")
-	}
-	for _, p := range []struct {
-		name  string
-		probe *domaincheck.Probe
-	}{{"HTTP", res.HTTP}, {"HTTPS", res.HTTPS}} {
-		if p.probe != nil {
-			items = append(items, p.name+pick(lang, "：", ": ")+probeText(p.probe, lang))
-		}
-	}
-	for _, n := range res.Numbers {
-		items = append(items, numberLabel(n.Kind, lang)+pick(lang, "：", ": ")+n.Number)
-	}
-	if len(items) > 0 {
-		b.WriteString("\n\n- " + strings.Join(items, "\n- "))
-	}
-	rep := Reply{Outcome: OutcomeCheck, Lang: lang}
-	var related []string
-	if ix := r.Index(); ix != nil {
-		for _, id := range res.FAQ {
-			if e := ix.Lookup(id, lang); e != nil {
-				related = append(related, e.Question)
-				rep.Buttons = append(rep.Buttons, Button{Label: e.Question, Value: buttonValue(e)})
-			}
-		}
-	}
-	if len(related) > 0 {
-		b.WriteString("\n\n" + pick(lang, "相关问题：", "Related FAQ:") + "\n\n- " + strings.Join(related, "\n- "))
-	}
-	rep.Text = b.String()
 	return rep
 }
 
@@ -223,16 +226,10 @@ func codeSpan(s string, max int) string {
 		return r
 	}, s)
 	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
+		s = cutAt(s, max) + "…"
 	}
 	return "`" + s + "`"
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 func zhDuration(d time.Duration) string {
 	if d%time.Minute == 0 {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -21,20 +23,26 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // fakeChecker returns canned results by ASCII domain and counts calls.
+// With gate set, each call waits for it to close.
 type fakeChecker struct {
 	mu      sync.Mutex
 	calls   []string
 	results map[string]*domaincheck.Result
 	err     error
+	gate    chan struct{}
 }
 
-func (f *fakeChecker) Check(_ context.Context, input string) (*domaincheck.Result, error) {
+func (f *fakeChecker) Check(ctx context.Context, t domaincheck.Target) (*domaincheck.Result, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, input)
-	t, err := domaincheck.Parse(input)
-	if err != nil {
-		return nil, err
+	f.calls = append(f.calls, t.Input)
+	gate := f.gate
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if f.err != nil {
 		return nil, f.err
@@ -44,7 +52,7 @@ func (f *fakeChecker) Check(_ context.Context, input string) (*domaincheck.Resul
 		return nil, errors.New("no canned result")
 	}
 	c := *res
-	c.Input = input
+	c.Input = t.Input
 	return &c, nil
 }
 
@@ -59,20 +67,19 @@ func str(s string) *string { return &s }
 func blockedResult() *domaincheck.Result {
 	return &domaincheck.Result{
 		Domain: "blocked.example.cn", ASCII: "blocked.example.cn", TLD: "cn", TLDApproved: true,
-		Verdict: domaincheck.VerdictMainlandBlocked, NeedsFiling: true,
+		Verdict: domaincheck.VerdictMainlandBlocked, NeedsFiling: new(true),
 		Addresses: []domaincheck.Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}},
 		HTTP:      &domaincheck.Probe{Status: 403, Blocked: true, BlockedBy: domaincheck.BlockAlibaba, Evidence: "403 from Server: Beaver"},
-		HTTPS:     &domaincheck.Probe{Status: 302, Blocked: true, BlockedBy: domaincheck.BlockTencent, Location: "https://dnspod.qcloud.com/static/webblock.html?d=blocked.example.cn`*[x](y)"},
-		FAQ:       []string{domaincheck.FAQWhyBlocked, domaincheck.FAQApprovedToday},
-		Message:   "blocked.example.cn 解析到中国大陆服务器，访问被备案拦截页面拦截。",
-		MessageEN: "blocked.example.cn points at a mainland server and is intercepted.",
+		HTTPS:     &domaincheck.Probe{Status: 302, Blocked: true, BlockedBy: domaincheck.BlockTencent, Evidence: "redirect to dnspod.qcloud.com/static/webblock.html", Location: "https://dnspod.qcloud.com/static/webblock.html?d=blocked.example.cn`*[x](y)"},
+		Control:   &domaincheck.Probe{Status: 200},
+		Reasons:   []string{domaincheck.ReasonInterception},
 	}
 }
 
 func reachableResult() *domaincheck.Result {
 	return &domaincheck.Result{
 		Domain: "例子.中国", ASCII: "xn--fsqu00a.xn--fiqs8s", TLD: "中国", TLDApproved: true,
-		Verdict: domaincheck.VerdictMainlandReachable, NeedsFiling: true,
+		Verdict: domaincheck.VerdictMixed, NeedsFiling: new(true),
 		Addresses: []domaincheck.Address{{IP: "114.114.114.115", Region: "CN", Mainland: true}, {IP: "8.210.1.1", Region: "HK"}},
 		CNAME:     []string{"cdn.example.net"},
 		HTTP:      &domaincheck.Probe{Status: 200},
@@ -83,26 +90,68 @@ func reachableResult() *domaincheck.Result {
 			{Number: "京ICP证030173号", Kind: domaincheck.KindLicence},
 			{Number: "京公网安备11010502030143号", Kind: domaincheck.KindPublicSecurity},
 		},
-		FAQ:       []string{},
-		Message:   "例子.中国 解析到中国大陆服务器，网站可以访问。",
-		MessageEN: "例子.中国 points at a mainland server and the site is served.",
 	}
 }
 
-func newCheckResponder(t *testing.T, ix *faq.Index, c Checker, st store.Store, m *metrics.Metrics) *Responder {
+func privateResult() *domaincheck.Result {
+	return &domaincheck.Result{
+		Domain: "internal.example.com", ASCII: "internal.example.com", TLD: "com", TLDApproved: true,
+		Verdict:   domaincheck.VerdictPrivateAddress,
+		Addresses: []domaincheck.Address{{IP: "10.1.2.3", Region: "private"}, {IP: "169.254.169.254", Region: "private"}},
+	}
+}
+
+func unreachableResult() *domaincheck.Result {
+	return &domaincheck.Result{
+		Domain: "down.example.cn", ASCII: "down.example.cn", TLD: "cn", TLDApproved: true,
+		Verdict: domaincheck.VerdictMainlandUnreachable, NeedsFiling: new(true),
+		Addresses: []domaincheck.Address{{IP: "114.114.114.116", Region: "CN", Mainland: true}, {IP: "10.0.0.1", Region: "private"}},
+		HTTP:      &domaincheck.Probe{Error: "connection refused"},
+		HTTPS:     &domaincheck.Probe{Error: "connection refused"},
+		Control:   &domaincheck.Probe{Error: "connection refused"},
+		Reasons:   []string{domaincheck.ReasonBareIPSilent, domaincheck.ReasonPrivateAddresses},
+	}
+}
+
+func dnsErrorResult(cause string) *domaincheck.Result {
+	return &domaincheck.Result{
+		Domain: "example.io", ASCII: "example.io", TLD: "io",
+		Verdict: domaincheck.VerdictDNSError, DNSCause: cause, DNSError: "dns A example.io.: read udp: network is unreachable",
+		Reasons: []string{domaincheck.ReasonTLDNotApproved},
+	}
+}
+
+// manyResult is a name with thousands of addresses, as domaincheck keeps
+// it: MaxAddresses of each family and a count of the rest.
+func manyResult() *domaincheck.Result {
+	res := &domaincheck.Result{
+		Domain: "many.example.com", ASCII: "many.example.com", TLD: "com", TLDApproved: true,
+		Verdict: domaincheck.VerdictOutsideMainland, NeedsFiling: new(false),
+		More: &domaincheck.More{IPv4: 3984, IPv6: 2284},
+	}
+	for i := range domaincheck.MaxAddresses {
+		res.Addresses = append(res.Addresses, domaincheck.Address{IP: fmt.Sprintf("8.210.1.%d", i+1), Region: "HK"})
+	}
+	for i := range domaincheck.MaxAddresses {
+		res.Addresses = append(res.Addresses, domaincheck.Address{IP: fmt.Sprintf("2001:db8::%x", i+1), Region: "US"})
+	}
+	return res
+}
+
+func newCheckResponder(t *testing.T, ix FAQ, c Checker, st store.Store, m *metrics.Metrics) *Responder {
 	t.Helper()
 	if ix == nil {
-		ix = &faq.Index{}
+		ix = testFAQ()
 	}
 	return New(Config{Index: ix, Checker: c, Store: st, Metrics: m, CheckLimit: 3, CheckWindow: time.Minute})
 }
 
 func checkMsg(user, text string) Message {
-	return Message{Platform: PlatformConsole, ChatID: "c", UserID: user, Text: text, Direct: true, Addressed: true}
+	return Message{Platform: PlatformTelegram, ChatID: "c", UserID: user, Text: text, Direct: true, Addressed: true}
 }
 
 func TestCheckNotConfigured(t *testing.T) {
-	r := New(Config{Index: &faq.Index{}})
+	r := New(Config{Index: testFAQ()})
 	got := r.Handle(context.Background(), checkMsg("u", "检查 example.com"))
 	if got.Outcome != OutcomeRefused || !strings.Contains(got.Text, "尚未配置") || got.FollowUp != nil {
 		t.Errorf("Handle = %+v, want a refusal saying the check is not configured", got)
@@ -141,7 +190,7 @@ func TestCheckFlow(t *testing.T) {
 		t.Fatal("the check ran before FollowUp was called")
 	}
 	got := ack.FollowUp(ctx)
-	if got.Outcome != OutcomeCheck || !strings.Contains(got.Text, "访问被备案拦截页面拦截") {
+	if got.Outcome != OutcomeCheck || !strings.Contains(got.Text, "访问被阿里云的备案拦截页面拦截") {
 		t.Errorf("FollowUp = %+v, want the formatted result", got)
 	}
 	if n := verdictCount(t, m, domaincheck.VerdictMainlandBlocked); n != 1 {
@@ -149,7 +198,7 @@ func TestCheckFlow(t *testing.T) {
 	}
 
 	// Same domain in another form, by someone else: served from the cache.
-	ack = r.check(ctx, checkMsg("bob", "检查 blocked.example.cn."), "blocked.example.cn.", "zh")
+	ack = r.Handle(ctx, checkMsg("bob", "检查 blocked.example.cn."))
 	if ack.FollowUp == nil {
 		t.Fatalf("second check not started: %+v", ack)
 	}
@@ -162,7 +211,7 @@ func TestCheckFlow(t *testing.T) {
 	}
 
 	// English acknowledgement.
-	ack = r.check(ctx, checkMsg("carol", "/check blocked.example.cn"), "blocked.example.cn", "en")
+	ack = r.Handle(ctx, checkMsg("carol", "/check blocked.example.cn"))
 	if ack.Text != "Checking blocked.example.cn…" || ack.Lang != "en" {
 		t.Errorf("English acknowledgement = %q (lang %q)", ack.Text, ack.Lang)
 	}
@@ -202,7 +251,7 @@ func TestCheckRateLimit(t *testing.T) {
 	if got.Outcome != OutcomeRefused || got.FollowUp != nil || !strings.Contains(got.Text, "最多 3 次") {
 		t.Errorf("fourth check = %+v, want a refusal naming the limit", got)
 	}
-	got = r.check(ctx, checkMsg("alice", "/check blocked.example.cn"), "blocked.example.cn", "en")
+	got = r.Handle(ctx, checkMsg("alice", "/check blocked.example.cn"))
 	if got.Outcome != OutcomeRefused || !strings.Contains(got.Text, "at most 3 per minute") {
 		t.Errorf("English refusal = %q", got.Text)
 	}
@@ -249,69 +298,242 @@ func TestCheckFailure(t *testing.T) {
 	}
 }
 
-// TestCheckReplyGolden renders results as the chat shows them.
+// TestCheckReplyGolden renders results as the chat shows them, and as
+// `beianbot check` does (private addresses listed).
 func TestCheckReplyGolden(t *testing.T) {
 	r := newCheckResponder(t, nil, &fakeChecker{}, nil, nil)
 	for _, tt := range []struct {
 		name string
 		res  *domaincheck.Result
 		lang string
+		opts ReportOptions
 	}{
-		{"blocked_zh", blockedResult(), "zh"},
-		{"blocked_en", blockedResult(), "en"},
-		{"reachable_zh", reachableResult(), "zh"},
-		{"reachable_en", reachableResult(), "en"},
+		{"blocked_zh", blockedResult(), "zh", ReportOptions{}},
+		{"blocked_en", blockedResult(), "en", ReportOptions{}},
+		{"reachable_zh", reachableResult(), "zh", ReportOptions{}},
+		{"reachable_en", reachableResult(), "en", ReportOptions{}},
+		{"private_zh", privateResult(), "zh", ReportOptions{}},
+		{"private_en", privateResult(), "en", ReportOptions{}},
+		{"private_cli_en", privateResult(), "en", ReportOptions{ListPrivate: true}},
+		{"unreachable_zh", unreachableResult(), "zh", ReportOptions{}},
+		{"unreachable_en", unreachableResult(), "en", ReportOptions{}},
+		{"dns_unreachable_zh", dnsErrorResult(domaincheck.CauseNetworkUnreachable), "zh", ReportOptions{}},
+		{"dns_unreachable_en", dnsErrorResult(domaincheck.CauseNetworkUnreachable), "en", ReportOptions{}},
+		{"dns_loop_en", dnsErrorResult(domaincheck.CauseCNAMELoop), "en", ReportOptions{}},
+		{"many_en", manyResult(), "en", ReportOptions{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := r.checkReply(tt.res, tt.lang).Text
-			path := filepath.Join("testdata", "check_"+tt.name+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
+			golden(t, "check_"+tt.name+".golden", r.Report(tt.res, tt.lang, tt.opts).Text)
+		})
+	}
+}
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", name, diff)
+	}
+}
+
+// TestReportNoInternalAddresses: a chat reply never names a private
+// address; the operator's report does.
+func TestReportNoInternalAddresses(t *testing.T) {
+	r := newCheckResponder(t, nil, &fakeChecker{}, nil, nil)
+	for _, res := range []*domaincheck.Result{privateResult(), unreachableResult()} {
+		for _, lang := range []string{"zh", "en"} {
+			chat := r.Report(res, lang, ReportOptions{}).Text
+			cli := r.Report(res, lang, ReportOptions{ListPrivate: true}).Text
+			for _, a := range res.Addresses {
+				if !a.Private() {
+					continue
 				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
+				if strings.Contains(chat, a.IP) {
+					t.Errorf("%s %s chat reply names %s:\n%s", res.Domain, lang, a.IP, chat)
+				}
+				if !strings.Contains(cli, a.IP) {
+					t.Errorf("%s %s operator report lacks %s:\n%s", res.Domain, lang, a.IP, cli)
 				}
 			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
+		}
+	}
+}
+
+// TestReportOnce: each address appears once in a report.
+func TestReportOnce(t *testing.T) {
+	r := newCheckResponder(t, nil, &fakeChecker{}, nil, nil)
+	for _, res := range []*domaincheck.Result{blockedResult(), reachableResult(), manyResult()} {
+		for _, lang := range []string{"zh", "en"} {
+			text := r.Report(res, lang, ReportOptions{ListPrivate: true}).Text
+			for _, a := range res.Addresses {
+				if n := strings.Count(text, "`"+a.IP+"`"); n != 1 {
+					t.Errorf("%s %s: %s appears %d times:\n%s", res.Domain, lang, a.IP, n, text)
+				}
 			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("reply (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestReportBounded: however much a result holds and however many long
+// related questions the FAQ has, the reply stays within maxReportText.
+func TestReportBounded(t *testing.T) {
+	f := &fakeFAQ{}
+	for i := range 20 {
+		f.entries = append(f.entries, &faq.Entry{ID: fmt.Sprint("e", i), Lang: "en", Question: strings.Repeat("why? ", 60),
+			Verdicts: []string{domaincheck.VerdictOutsideMainland}})
+	}
+	r := newCheckResponder(t, f, &fakeChecker{}, nil, nil)
+	res := manyResult()
+	for i := range 8 {
+		res.CNAME = append(res.CNAME, strings.Repeat(fmt.Sprintf("c%d", i), 120)+".example.com")
+	}
+	for i := range 20 {
+		res.Numbers = append(res.Numbers, domaincheck.Number{Number: fmt.Sprintf("京ICP备%08d号-%d", i, i), Kind: domaincheck.KindFiling})
+	}
+	for _, lang := range []string{"zh", "en"} {
+		text := r.Report(res, lang, ReportOptions{ListPrivate: true}).Text
+		if len(text) > maxReportText || !strings.HasSuffix(text, "\n…") {
+			t.Errorf("%s report is %d bytes ending %q, want at most %d ending with the cut mark", lang, len(text), text[len(text)-10:], maxReportText)
+		}
+	}
+}
+
+// TestRelated maps verdicts to FAQ entries: declared ones first, the
+// matcher's confident answers otherwise, nothing from an FAQ that answers
+// none.
+func TestRelated(t *testing.T) {
+	ix, err := faq.LoadEmbedded(faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := testFAQ()
+	declared.entries[2].Verdicts = []string{domaincheck.VerdictMainlandBlocked} // forum, zh
+	declared.entries[3].Verdicts = []string{domaincheck.VerdictMainlandBlocked, domaincheck.VerdictIPAddress}
+	for _, tt := range []struct {
+		name string
+		ix   FAQ
+		want related
+	}{
+		{"embedded FAQ, by matching", ix, related{
+			domaincheck.VerdictIPAddress:           {"section_bym_mzr_zdb"},
+			domaincheck.VerdictNotResolving:        {"section_iym_mzr_zdb"},
+			domaincheck.VerdictOutsideMainland:     {"section_cym_mzr_zdb"},
+			domaincheck.VerdictMainlandBlocked:     {"section_iym_mzr_zdb", "section_hym_mzr_zdb", "section_fym_mzr_zdb"},
+			domaincheck.VerdictMainlandUnreachable: {"section_iym_mzr_zdb"},
+			domaincheck.VerdictMixed:               {"section_cym_mzr_zdb", "section_iym_mzr_zdb"},
+		}},
+		{"declared", declared, related{
+			domaincheck.VerdictMainlandBlocked: {"forum", "price"},
+			domaincheck.VerdictIPAddress:       {"price"},
+		}},
+		{"an FAQ that answers none", testFAQ(), related{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, relatedEntries(tt.ix, 0.5)); diff != "" {
+				t.Errorf("related (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-// TestCheckRelatedFAQ names each FAQ entry of the result by its question.
+// TestCheckRelatedFAQ names each related entry by its question, with a
+// button, in the reply's language.
 func TestCheckRelatedFAQ(t *testing.T) {
 	ix, err := faq.LoadEmbedded(faq.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ix.Lookup(domaincheck.FAQWhyBlocked, "zh") == nil {
-		t.Skip("the embedded FAQ does not have the entries yet")
-	}
 	r := newCheckResponder(t, ix, &fakeChecker{}, nil, nil)
 	for _, lang := range []string{"zh", "en"} {
 		rep := r.checkReply(blockedResult(), lang)
 		head := map[string]string{"zh": "相关问题：", "en": "Related FAQ:"}[lang]
-		if !strings.Contains(rep.Text, head) {
-			t.Errorf("%s reply lacks %q:\n%s", lang, head, rep.Text)
+		var want, got []string
+		for _, id := range []string{"section_iym_mzr_zdb", "section_hym_mzr_zdb", "section_fym_mzr_zdb"} {
+			want = append(want, ix.Lookup(id, lang).Question)
 		}
-		for _, id := range blockedResult().FAQ {
-			e := ix.Lookup(id, lang)
-			if e == nil {
-				t.Errorf("no entry %s", id)
-				continue
-			}
-			if !strings.Contains(rep.Text, "- "+e.Question) {
-				t.Errorf("%s reply does not name %s (%q):\n%s", lang, id, e.Question, rep.Text)
-			}
+		for _, b := range rep.Buttons {
+			got = append(got, b.Label)
 		}
-		if len(rep.Buttons) != len(blockedResult().FAQ) {
-			t.Errorf("%d buttons, want one per FAQ entry", len(rep.Buttons))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s buttons (-want +got):\n%s", lang, diff)
+		}
+		if !strings.Contains(rep.Text, head+"\n\n- "+strings.Join(want, "\n- ")) {
+			t.Errorf("%s reply does not list the related questions:\n%s", lang, rep.Text)
+		}
+	}
+	// With an FAQ that answers none of the verdicts, no related questions.
+	r = newCheckResponder(t, testFAQ(), &fakeChecker{}, nil, nil)
+	if rep := r.checkReply(blockedResult(), "zh"); len(rep.Buttons) != 0 || strings.Contains(rep.Text, "相关问题") {
+		t.Errorf("reply with an unrelated FAQ has related questions: %+v", rep)
+	}
+}
+
+// TestCheckShared: concurrent checks of one domain run the check once.
+func TestCheckShared(t *testing.T) {
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"blocked.example.cn": blockedResult()}, gate: make(chan struct{})}
+	r := New(Config{Index: testFAQ(), Checker: fc, CheckLimit: 100})
+	ctx := context.Background()
+	const n = 8
+	replies := make([]Reply, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		ack := r.Handle(ctx, checkMsg(fmt.Sprint("user", i), "检查 blocked.example.cn"))
+		wg.Go(func() { replies[i] = ack.FollowUp(ctx) })
+	}
+	for r.flights.waiting("check:blocked.example.cn") != n-1 {
+		runtime.Gosched()
+	}
+	close(fc.gate)
+	wg.Wait()
+	if got := fc.count(); got != 1 {
+		t.Errorf("checker ran %d times, want 1", got)
+	}
+	for i, rep := range replies {
+		if diff := cmp.Diff(replies[0].Text, rep.Text); diff != "" || rep.Outcome != OutcomeCheck {
+			t.Errorf("reply %d (%s) (-first +this):\n%s", i, rep.Outcome, diff)
+		}
+	}
+}
+
+// TestCheckCachedBounded: what the cache holds is the bounded result.
+func TestCheckCachedBounded(t *testing.T) {
+	st := store.NewMemory()
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"many.example.com": manyResult()}}
+	r := newCheckResponder(t, nil, fc, st, nil)
+	ack := r.Handle(context.Background(), checkMsg("u", "check many.example.com"))
+	rep := ack.FollowUp(context.Background())
+	if !strings.Contains(rep.Text, "… and 6268 more") && !strings.Contains(rep.Text, "另有 6268 个地址") {
+		t.Errorf("reply does not count the addresses left out:\n%s", rep.Text)
+	}
+	b, found, err := st.Get(context.Background(), "check:many.example.com")
+	if err != nil || !found {
+		t.Fatalf("cache Get = %v, %v", found, err)
+	}
+	if len(b) > 8<<10 {
+		t.Errorf("cached result is %d bytes, want at most 8 KiB", len(b))
+	}
+}
+
+// TestConsoleChecksUnlimited: the terminal chat's only user is not rate
+// limited.
+func TestConsoleChecksUnlimited(t *testing.T) {
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"blocked.example.cn": blockedResult()}}
+	r := newCheckResponder(t, nil, fc, store.NewMemory(), nil) // 3 per minute
+	msg := checkMsg("console", "check blocked.example.cn")
+	msg.Platform = PlatformConsole
+	for i := range 10 {
+		if got := r.Handle(context.Background(), msg); got.Outcome != OutcomeCheck {
+			t.Fatalf("console check %d = %s %q, want it started", i+1, got.Outcome, got.Text)
 		}
 	}
 }

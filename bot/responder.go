@@ -65,11 +65,13 @@ type Responder struct {
 	cacheTTL    time.Duration
 	answerMin   float64
 	channelMin  float64
+	flights     flights
 }
 
-// loaded is the FAQ being answered from.
+// loaded is the FAQ being answered from, with what is derived from it.
 type loaded struct {
-	index FAQ
+	index   FAQ
+	related related
 }
 
 // New returns a Responder for cfg.
@@ -112,7 +114,7 @@ func New(cfg Config) *Responder {
 
 // SetIndex swaps in a new FAQ; messages being handled finish on the old one.
 func (r *Responder) SetIndex(ix FAQ) {
-	r.faq.Store(&loaded{index: ix})
+	r.faq.Store(&loaded{index: ix, related: relatedEntries(ix, r.answerMin)})
 }
 
 // Index returns the FAQ currently answered from.

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/beianbot/beianbot/faq"
 )
@@ -10,6 +11,18 @@ import (
 // hasLetter reports whether s has a letter in it, so a language can be
 // told from it.
 func hasLetter(s string) bool { return strings.ContainsFunc(s, unicode.IsLetter) }
+
+// cutAt returns the longest prefix of s of at most max bytes that ends on a
+// whole character.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
+}
 
 // pick returns en when lang is "en", zh otherwise.
 func pick(lang, zh, en string) string {

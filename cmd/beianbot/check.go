@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/bot/console"
 	"github.com/beianbot/beianbot/internal/domaincheck"
 )
 
@@ -55,153 +58,81 @@ func dnsServer(getenv func(string) string) (string, error) {
 	return "", usagef("BEIANBOT_DNS_SERVER %q: want host:port", s)
 }
 
-// cmdCheck is "beianbot check [--json] [--lang zh|en] INPUT".
+// checkUsage is the usage line of the check command.
+const checkUsage = "usage: beianbot check [--json] [--lang zh|en] [--faq PATHS] INPUT"
+
+// cmdCheck is "beianbot check [--json] [--lang zh|en] [--faq PATHS] INPUT":
+// the check's result worded as the bot words it in chat, but with private
+// addresses listed (the operator runs this), or as JSON.
 func cmdCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	asJSON, lang := false, "zh"
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	lang := fs.String("lang", "zh", "language of the report: zh or en")
+	faqPaths := fs.String("faq", "", "comma-separated FAQ files or folders the related questions come from")
+	// Flags may come after the input: parse, take a positional, go on.
 	var inputs []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			inputs = append(inputs, args[i+1:]...)
-			i = len(args)
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "--lang" || a == "-lang":
-			if i+1 >= len(args) {
-				return usagef("check: --lang needs zh or en")
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintln(stdout, checkUsage)
+				return nil
 			}
-			i++
-			lang = args[i]
-		case strings.HasPrefix(a, "--lang=") || strings.HasPrefix(a, "-lang="):
-			_, lang, _ = strings.Cut(a, "=")
-		case strings.HasPrefix(a, "-") && len(a) > 1:
-			return usagef("check: unknown flag %s; usage: beianbot check [--json] [--lang zh|en] INPUT", a)
-		default:
-			inputs = append(inputs, a)
+			return usagef("check: %v; %s", err, checkUsage)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		inputs = append(inputs, fs.Arg(0))
+		rest = fs.Args()[1:]
+		if len(rest) == 0 {
+			break
 		}
 	}
-	if lang != "zh" && lang != "en" {
-		return usagef("check: --lang %q: want zh or en", lang)
+	if *lang != "zh" && *lang != "en" {
+		return usagef("check: --lang %q: want zh or en", *lang)
 	}
 	if len(inputs) != 1 {
-		return usagef("check: want one domain, URL or IP address; usage: beianbot check [--json] [--lang zh|en] INPUT")
+		return usagef("check: want one domain, URL or IP address; %s", checkUsage)
 	}
-	input := inputs[0]
-	if _, err := domaincheck.Parse(input); err != nil {
+	target, err := domaincheck.Parse(inputs[0])
+	if err != nil {
 		return usagef("check: %v", err)
 	}
 	checker, err := newChecker(getenv, deps{logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
 	}
-	res, err := checker.Check(ctx, input)
-	if domaincheck.IsInputError(err) {
-		return usagef("check: %v", err)
-	}
+	res, err := checker.Check(ctx, target)
 	if err != nil {
-		return fmt.Errorf("check %s: %w", input, err)
+		return fmt.Errorf("check %s: %w", target.Input, err)
 	}
-	if asJSON {
+	cfg := bot.Config{}
+	if ix, err := loadFAQ(getenv, splitList(*faqPaths)); err == nil {
+		cfg.Index = ix
+	} else {
+		fmt.Fprintf(stderr, "beianbot: check: no related questions: %v\n", err)
+	}
+	report := bot.New(cfg).Report(res, *lang, bot.ReportOptions{ListPrivate: true})
+	if *asJSON {
+		out := struct {
+			*domaincheck.Result
+			FAQ     []string `json:"faq"`
+			Message string   `json:"message"`
+		}{res, append([]string{}, report.FAQ...), report.Message}
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		return enc.Encode(out)
 	}
-	writeResult(stdout, res, lang, faqQuestions(getenv, res.FAQ, lang))
-	return nil
+	_, err = fmt.Fprintf(stdout, "%s\n\n(%s, %d ms)\n", printable(console.Render(report.Text)), res.Verdict, res.ElapsedMS)
+	return err
 }
 
-// faqQuestions names FAQ entries by their question, where the FAQ loads.
-func faqQuestions(getenv func(string) string, ids []string, lang string) map[string]string {
-	out := map[string]string{}
-	ix, err := loadFAQ(getenv, nil)
-	if err != nil || ix == nil {
-		return out
-	}
-	for _, id := range ids {
-		if e := ix.Lookup(id, lang); e != nil {
-			out[id] = e.Question
-		}
-	}
-	return out
-}
-
-// writeResult prints a result for a person.
-func writeResult(w io.Writer, res *domaincheck.Result, lang string, questions map[string]string) {
-	name := res.Domain
-	if res.ASCII != res.Domain {
-		name += " (" + res.ASCII + ")"
-	}
-	fmt.Fprintf(w, "%s: %s\n\n", name, res.Verdict)
-	msg := res.Message
-	if lang == "en" {
-		msg = res.MessageEN
-	}
-	fmt.Fprintf(w, "%s\n\n", msg)
-	if res.TLD != "" {
-		approved := "not approved for filing"
-		if res.TLDApproved {
-			approved = "approved for filing"
-		}
-		fmt.Fprintf(w, "suffix:     .%s (%s)\n", res.TLD, approved)
-	}
-	if len(res.CNAME) > 0 {
-		fmt.Fprintf(w, "cname:      %s\n", strings.Join(res.CNAME, " -> "))
-	}
-	for _, a := range res.Addresses {
-		where := "outside mainland"
-		if a.Mainland {
-			where = "mainland"
-		}
-		if a.Whois != "" {
-			where += ", registered " + a.Whois
-		}
-		fmt.Fprintf(w, "address:    %-40s %-8s %s\n", a.IP, a.Region, where)
-	}
-	for _, p := range []struct {
-		name  string
-		probe *domaincheck.Probe
-	}{{"http", res.HTTP}, {"https", res.HTTPS}, {"bare ip", res.Control}} {
-		if p.probe == nil {
-			continue
-		}
-		fmt.Fprintf(w, "%-11s %s\n", p.name+":", probeLine(p.probe))
-	}
-	for _, n := range res.Numbers {
-		fmt.Fprintf(w, "number:     %s (%s)\n", n.Number, n.Kind)
-	}
-	for _, id := range res.FAQ {
-		if q := questions[id]; q != "" {
-			fmt.Fprintf(w, "faq:        %s %s\n", id, q)
-		} else {
-			fmt.Fprintf(w, "faq:        %s\n", id)
-		}
-	}
-	fmt.Fprintf(w, "elapsed:    %d ms\n", res.ElapsedMS)
-}
-
-func probeLine(p *domaincheck.Probe) string {
-	if p.Status == 0 {
-		return "no answer (" + p.Error + ")"
-	}
-	s := fmt.Sprintf("%d", p.Status)
-	if p.Server != "" {
-		s += " server=" + printable(p.Server)
-	}
-	if p.Location != "" {
-		s += " location=" + printable(p.Location)
-	}
-	if p.Blocked {
-		s += " BLOCKED by " + p.BlockedBy + " (" + p.Evidence + ")"
-	}
-	return s
-}
-
-// printable drops control characters (terminal escapes) from text a server
-// sent.
+// printable drops control characters (terminal escapes) other than line
+// breaks from text a server may have sent.
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || (r >= 0x7f && r < 0xa0) {
+		if r != '\n' && (r < ' ' || (r >= 0x7f && r < 0xa0)) {
 			return -1
 		}
 		return r

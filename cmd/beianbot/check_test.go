@@ -51,7 +51,7 @@ func startCheckDNS(t *testing.T, zone map[string]string) string {
 
 func TestCheckCommand(t *testing.T) {
 	server := startCheckDNS(t, map[string]string{
-		"private.example.cn.": "127.0.0.1",
+		"private.example.cn.": "10.1.2.3",
 		"us.example.io.":      "8.8.8.8",
 	})
 	getenv := func(k string) string {
@@ -60,19 +60,25 @@ func TestCheckCommand(t *testing.T) {
 	tests := []struct {
 		args     []string
 		code     int
-		verdict  string // for --json runs
-		region   string // first address's region, for --json runs
-		stdoutIn string // for human output
+		verdict  string   // for --json runs
+		region   string   // first address's region, for --json runs
+		faq      []string // for --json runs
+		needs    any      // needs_filing, for --json runs
+		stdoutIn []string // for human output
 	}{
-		{args: []string{"check", "--json", "missing.example.cn"}, code: 0, verdict: "not_resolving"},
-		{args: []string{"check", "--json", "servfail.example.cn"}, code: 0, verdict: "dns_error"},
-		{args: []string{"check", "--json", "http://private.example.cn:8080/x"}, code: 0, verdict: "private_address", region: "private"},
-		{args: []string{"check", "--json", "us.example.io"}, code: 0, verdict: "outside_mainland", region: "US"},
-		{args: []string{"check", "--json", "8.8.8.8"}, code: 0, verdict: "ip_address", region: "US"},
-		{args: []string{"check", "--json", "[2400:3200::1]"}, code: 0, verdict: "ip_address", region: "CN"},
-		{args: []string{"check", "114.114.114.114"}, code: 0, stdoutIn: "114.114.114.114: ip_address"},
-		{args: []string{"check", "--lang", "en", "us.example.io"}, code: 0, stdoutIn: "outside mainland China"},
-		{args: []string{"check", "missing.example.cn", "--json"}, code: 0, verdict: "not_resolving"},
+		{args: []string{"check", "--json", "missing.example.cn"}, code: 0, verdict: "not_resolving", faq: []string{"section_iym_mzr_zdb"}},
+		{args: []string{"check", "--json", "servfail.example.cn"}, code: 0, verdict: "dns_error", faq: []string{}},
+		{args: []string{"check", "--json", "http://private.example.cn:8080/x"}, code: 0, verdict: "private_address", region: "private", faq: []string{}},
+		{args: []string{"check", "--json", "us.example.io"}, code: 0, verdict: "outside_mainland", region: "US", faq: []string{"section_cym_mzr_zdb"}, needs: false},
+		{args: []string{"check", "--json", "8.8.8.8"}, code: 0, verdict: "ip_address", region: "US", faq: []string{"section_bym_mzr_zdb"}},
+		{args: []string{"check", "--json", "[2400:3200::1]"}, code: 0, verdict: "ip_address", region: "CN", faq: []string{"section_bym_mzr_zdb"}},
+		{args: []string{"check", "--json", "127.0.0.1"}, code: 0, verdict: "private_address", region: "private", faq: []string{}},
+		{args: []string{"check", "114.114.114.114"}, code: 0, stdoutIn: []string{"114.114.114.114：IP 地址", "(ip_address, "}},
+		{args: []string{"check", "--lang", "en", "us.example.io"}, code: 0, stdoutIn: []string{"Every address of us.example.io is outside mainland China",
+			"Related FAQ:\n\n- 我的网站域名指向的是香港地区节点服务器，需要备案吗？"}},
+		// The operator sees the private addresses the chat does not name.
+		{args: []string{"check", "--lang=en", "private.example.cn"}, code: 0, stdoutIn: []string{"Address 10.1.2.3: private or reserved"}},
+		{args: []string{"check", "missing.example.cn", "--json"}, code: 0, verdict: "not_resolving", faq: []string{"section_iym_mzr_zdb"}},
 		{args: []string{"check"}, code: 2},
 		{args: []string{"check", "a..b"}, code: 2},
 		{args: []string{"check", "not a domain"}, code: 2},
@@ -101,9 +107,14 @@ func TestCheckCommand(t *testing.T) {
 				}
 				return
 			}
-			if tt.stdoutIn != "" {
-				if !strings.Contains(stdout.String(), tt.stdoutIn) {
-					t.Errorf("stdout %q lacks %q", stdout.String(), tt.stdoutIn)
+			if tt.stdoutIn != nil {
+				for _, want := range tt.stdoutIn {
+					if !strings.Contains(stdout.String(), want) {
+						t.Errorf("stdout %q lacks %q", stdout.String(), want)
+					}
+				}
+				if n := strings.Count(stdout.String(), "Address "); n > 1 {
+					t.Errorf("stdout lists %d addresses, want each once:\n%s", n, stdout.String())
 				}
 				return
 			}
@@ -112,7 +123,10 @@ func TestCheckCommand(t *testing.T) {
 				Addresses []struct {
 					Region string `json:"region"`
 				} `json:"addresses"`
-				HTTP *json.RawMessage `json:"http"`
+				HTTP        *json.RawMessage `json:"http"`
+				FAQ         []string         `json:"faq"`
+				Message     string           `json:"message"`
+				NeedsFiling any              `json:"needs_filing"`
 			}
 			if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout.String())
@@ -126,6 +140,15 @@ func TestCheckCommand(t *testing.T) {
 			}
 			if diff := cmp.Diff([]string{tt.verdict, tt.region}, []string{res.Verdict, region}); diff != "" {
 				t.Errorf("verdict, region (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.faq, res.FAQ); diff != "" {
+				t.Errorf("faq (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.needs, res.NeedsFiling); diff != "" {
+				t.Errorf("needs_filing (-want +got):\n%s", diff)
+			}
+			if res.Message == "" || strings.Contains(res.Message, "**") {
+				t.Errorf("message %q, want the verdict explained in plain words", res.Message)
 			}
 			if res.HTTP != nil {
 				t.Errorf("http probe ran: %s", *res.HTTP)

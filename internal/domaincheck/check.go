@@ -2,13 +2,15 @@
 // address it finds where the name points, whether those addresses are in
 // mainland China, whether the suffix can be filed at all, and, for mainland
 // addresses, whether the site is served or replaced by a filing interception
-// page. The Result names a verdict, explains it in Chinese and English, and
-// points at the FAQ entries that explain it.
+// page. The Result is data only: a verdict, the facts found and the reasons
+// behind the verdict as codes; wording it, and finding the FAQ entries that
+// explain it, is the caller's.
 //
 // The check never connects to a non-public address (see ipregion.Public):
 // the dialer checks the address it is given and, again, the address the
 // socket connects to. It follows no redirect, reads at most 256 KiB of a
-// page, and finishes within 10 seconds. See README.md for the data it uses.
+// page, finishes within 10 seconds, and keeps a bounded result however
+// many records DNS returns. See README.md for the data it uses.
 package domaincheck
 
 import (
@@ -46,8 +48,6 @@ type Config struct {
 	DNSServer string
 	// Regions places addresses; nil loads the embedded ipregion data.
 	Regions RegionLookup
-	// Filings looks up filing records; nil means none (see FilingLookup).
-	Filings FilingLookup
 	// Timeout bounds the whole check; 0 or more than MaxTimeout means
 	// MaxTimeout.
 	Timeout time.Duration
@@ -60,7 +60,6 @@ type Config struct {
 type Checker struct {
 	regions  RegionLookup
 	suffixes *Suffixes
-	filings  FilingLookup
 	resolver resolver
 	dialer   dialer
 	timeout  time.Duration
@@ -71,7 +70,6 @@ type Checker struct {
 func New(cfg Config) (*Checker, error) {
 	c := &Checker{
 		regions: cfg.Regions,
-		filings: cfg.Filings,
 		timeout: cfg.Timeout,
 		probeTO: cfg.ProbeTimeout,
 	}
@@ -102,51 +100,47 @@ func New(cfg Config) (*Checker, error) {
 	return c, nil
 }
 
-// Check checks input. The error is an *InputError when input is not a
-// domain, URL or IP address; any check that ran returns a Result, whatever
-// its verdict.
-func (c *Checker) Check(ctx context.Context, input string) (*Result, error) {
+// Check checks t, a target from Parse. Any check that ran returns a
+// Result, whatever its verdict; the error is an *InputError only when t
+// is not a parsed target.
+func (c *Checker) Check(ctx context.Context, t Target) (*Result, error) {
 	start := time.Now()
-	t, err := Parse(input)
-	if err != nil {
-		return nil, err
+	if t.ASCII == "" {
+		return nil, &InputError{Input: t.Input, Reason: "empty"}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	res := &Result{Input: input, Domain: t.Domain, ASCII: t.ASCII, Addresses: []Address{}, FAQ: []string{}}
+	res := &Result{Input: t.Input, Domain: t.Domain, ASCII: t.ASCII, Addresses: []Address{}}
 	if t.IsIP() {
-		res.Addresses = append(res.Addresses, c.address(t.IP))
-		decide(res, VerdictIPAddress)
+		a := c.address(t.IP)
+		res.Addresses = append(res.Addresses, a)
+		var n kinds
+		n.add(a)
+		pre := VerdictIPAddress
+		if a.Private() {
+			pre = ""
+		}
+		decide(res, pre, n)
 		res.ElapsedMS = time.Since(start).Milliseconds()
 		return res, nil
 	}
 	sfx := c.suffixes.Lookup(t.ASCII)
 	res.TLD, res.TLDApproved, res.Registrable, res.ApprovedSuffix = sfx.TLD, sfx.Approved, sfx.Registrable, sfx.Match
 
-	var wg sync.WaitGroup
-	if c.filings != nil && sfx.Registrable != "" {
-		wg.Go(func() {
-			if f, err := c.filings.Filing(ctx, sfx.Registrable); err == nil {
-				res.Filing = f
-			}
-		})
-	}
-	defer wg.Wait()
-
 	ans, err := c.resolver.resolve(ctx, t.ASCII)
 	res.CNAME = ans.cname
-	var dnsVerdict string
+	var pre string
+	var n kinds
 	switch {
 	case errors.Is(err, errNotFound):
-		dnsVerdict = VerdictNotResolving
+		pre = VerdictNotResolving
 	case err != nil:
-		dnsVerdict = VerdictDNSError
-		res.DNSError = err.Error()
+		pre = VerdictDNSError
+		res.DNSCause, res.DNSError = dnsCause(err), err.Error()
 	default:
-		c.classify(ctx, t.ASCII, res, ans.addrs)
+		n = c.classify(ctx, t.ASCII, res, ans.addrs)
 	}
-	wg.Wait()
-	decide(res, dnsVerdict)
+	decide(res, pre, n)
 	res.ElapsedMS = time.Since(start).Milliseconds()
 	return res, nil
 }
@@ -164,24 +158,40 @@ func (c *Checker) address(a netip.Addr) Address {
 	return ad
 }
 
-// classify places every address and probes a public mainland one.
-func (c *Checker) classify(ctx context.Context, host string, res *Result, addrs []netip.Addr) {
+// classify places every address, keeps at most MaxAddresses of each
+// family in res (counting the rest), probes a public mainland one, and
+// returns the counts by kind over all of them.
+func (c *Checker) classify(ctx context.Context, host string, res *Result, addrs []netip.Addr) kinds {
 	slices.SortStableFunc(addrs, func(a, b netip.Addr) int { return cmp.Compare(a.BitLen(), b.BitLen()) }) // IPv4 first
 	var target netip.Addr
-	seen := map[netip.Addr]bool{}
+	var n kinds
+	seen := make(map[netip.Addr]bool, len(addrs))
+	var v4, v6 []Address
 	for _, a := range addrs {
 		if seen[a] {
 			continue
 		}
 		seen[a] = true
 		ad := c.address(a)
-		res.Addresses = append(res.Addresses, ad)
+		n.add(ad)
+		if a.Is4() {
+			v4 = append(v4, ad)
+		} else {
+			v6 = append(v6, ad)
+		}
 		if ad.Mainland && !target.IsValid() {
 			target = a
 		}
 	}
+	var more More
+	v4, more.IPv4 = keep(v4)
+	v6, more.IPv6 = keep(v6)
+	res.Addresses = append(append(res.Addresses, v4...), v6...)
+	if more.Total() > 0 {
+		res.More = &more
+	}
 	if !target.IsValid() {
-		return
+		return n
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { res.HTTP = c.dialer.probe(ctx, "http", host, target, c.probeTO) })
@@ -189,9 +199,9 @@ func (c *Checker) classify(ctx context.Context, host string, res *Result, addrs 
 	wg.Go(func() { res.Control = c.dialer.probe(ctx, "http", target.String(), target, c.probeTO) })
 	wg.Wait()
 	for _, p := range []*Probe{res.HTTP, res.HTTPS} {
-		for _, n := range p.numbers {
-			if !slices.Contains(res.Numbers, n) {
-				res.Numbers = append(res.Numbers, n)
+		for _, num := range p.numbers {
+			if !slices.Contains(res.Numbers, num) {
+				res.Numbers = append(res.Numbers, num)
 			}
 		}
 	}
@@ -203,4 +213,26 @@ func (c *Checker) classify(ctx context.Context, host string, res *Result, addrs 
 			break
 		}
 	}
+	return n
+}
+
+// keep returns at most MaxAddresses of addrs and how many it left out.
+// When it must leave some out it keeps mainland addresses first, then
+// other public ones, then private ones, so that what the verdict rests on
+// is shown.
+func keep(addrs []Address) ([]Address, int) {
+	if len(addrs) <= MaxAddresses {
+		return addrs, 0
+	}
+	rank := func(a Address) int {
+		switch {
+		case a.Mainland:
+			return 0
+		case a.Private():
+			return 2
+		}
+		return 1
+	}
+	slices.SortStableFunc(addrs, func(a, b Address) int { return cmp.Compare(rank(a), rank(b)) })
+	return slices.Clone(addrs[:MaxAddresses]), len(addrs) - MaxAddresses
 }

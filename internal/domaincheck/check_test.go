@@ -3,13 +3,14 @@ package domaincheck
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -112,6 +113,20 @@ func newEnv(t *testing.T, sites map[string]site, dead []string, records ...strin
 	return e
 }
 
+// check parses input and checks it.
+func check(t *testing.T, c *Checker, input string) *Result {
+	t.Helper()
+	target, err := Parse(input)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", input, err)
+	}
+	res, err := c.Check(context.Background(), target)
+	if err != nil {
+		t.Fatalf("Check(%q): %v", input, err)
+	}
+	return res
+}
+
 // probeWantT is what a test expects of one probe.
 type probeWantT struct {
 	status    int
@@ -175,85 +190,82 @@ func TestCheckVerdicts(t *testing.T) {
 		"halfprivate.example.com. 60 IN A 8.210.1.1",
 	)
 
+	yes, no := new(true), new(false)
 	tests := []struct {
 		input       string
 		verdict     string
-		needs       bool
+		needs       *bool // nil: unknown
 		approved    bool
-		faq         []string
+		reasons     []string
 		addrs       []Address
 		http, https *probeWantT
 		icp         string
 		kind        string
 		cname       []string
-		msgHas      string
 	}{
-		{input: "114.114.114.114", verdict: VerdictIPAddress, approved: false, faq: []string{FAQIPOnly},
-			addrs: []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}}, msgHas: "IP"},
-		{input: "[2400:3200::1]", verdict: VerdictIPAddress, faq: []string{FAQIPOnly},
+		{input: "114.114.114.114", verdict: VerdictIPAddress, approved: false,
+			addrs: []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}}},
+		{input: "[2400:3200::1]", verdict: VerdictIPAddress,
 			addrs: []Address{{IP: "2400:3200::1", Region: "CN", Mainland: true}}},
-		{input: "127.0.0.1", verdict: VerdictIPAddress, faq: []string{FAQIPOnly},
+		{input: "127.0.0.1", verdict: VerdictPrivateAddress,
 			addrs: []Address{{IP: "127.0.0.1", Region: "private"}}},
-		{input: "missing.example.cn", verdict: VerdictNotResolving, approved: true, faq: []string{FAQWhyBlocked}, addrs: []Address{}},
-		{input: "fail.example.cn", verdict: VerdictDNSError, approved: true, faq: []string{}, addrs: []Address{}},
-		{input: "private.example.cn", verdict: VerdictPrivateAddress, approved: true, faq: []string{},
+		{input: "missing.example.cn", verdict: VerdictNotResolving, approved: true, addrs: []Address{}},
+		{input: "fail.example.cn", verdict: VerdictDNSError, approved: true, addrs: []Address{}},
+		{input: "private.example.cn", verdict: VerdictPrivateAddress, approved: true,
 			addrs: []Address{{IP: "127.0.0.1", Region: "private"}, {IP: "10.1.2.3", Region: "private"}, {IP: "169.254.169.254", Region: "private"}, {IP: "::1", Region: "private"}}},
-		{input: "hk.example.com", verdict: VerdictOutsideMainland, approved: true, faq: []string{FAQOutsideMainland},
-			addrs: []Address{{IP: "8.210.1.1", Region: "HK"}}, msgHas: "HK"},
-		{input: "halfprivate.example.com", verdict: VerdictOutsideMainland, approved: true, faq: []string{FAQOutsideMainland},
+		{input: "hk.example.com", verdict: VerdictOutsideMainland, needs: no, approved: true,
+			addrs: []Address{{IP: "8.210.1.1", Region: "HK"}}},
+		{input: "halfprivate.example.com", verdict: VerdictOutsideMainland, needs: no, approved: true, reasons: []string{ReasonPrivateAddresses},
 			addrs: []Address{{IP: "10.0.0.1", Region: "private"}, {IP: "8.210.1.1", Region: "HK"}}},
-		{input: "https://us.example.io/", verdict: VerdictOutsideMainland, approved: false, faq: []string{FAQOutsideMainland},
-			addrs: []Address{{IP: "8.8.8.8", Region: "US"}}, msgHas: ".io"},
-		{input: "cnreg.example.com", verdict: VerdictOutsideMainland, approved: true, faq: []string{FAQOutsideMainland},
-			addrs: []Address{{IP: "59.192.0.1", Region: "ZZ", Whois: "CN"}}, msgHas: "登记在中国"},
-		{input: "blocked.example.cn", verdict: VerdictMainlandBlocked, needs: true, approved: true,
-			faq:   []string{FAQWhyBlocked, FAQApprovedToday, FAQDuringFiling},
-			addrs: []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}},
-			http:  &probeWantT{status: 403, blocked: true, blockedBy: BlockAlibaba},
-			https: &probeWantT{status: 403, blocked: true, blockedBy: BlockAlibaba}, msgHas: "阿里云"},
-		{input: "tblock.example.cn", verdict: VerdictMainlandBlocked, needs: true, approved: true,
-			faq:   []string{FAQWhyBlocked, FAQApprovedToday, FAQDuringFiling},
-			addrs: []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}},
-			http:  &probeWantT{status: 302, blocked: true, blockedBy: BlockTencent, location: "https://dnspod.qcloud.com/static/webblock.html?d=tblock.example.cn"},
-			https: &probeWantT{status: 302, blocked: true, blockedBy: BlockTencent, location: "https://dnspod.qcloud.com/static/webblock.html?d=tblock.example.cn"}, msgHas: "腾讯云"},
-		{input: "http://ok.example.cn/index.html", verdict: VerdictMainlandReachable, needs: true, approved: true, faq: []string{},
+		{input: "https://us.example.io/", verdict: VerdictOutsideMainland, needs: no, approved: false, reasons: []string{ReasonTLDNotApproved},
+			addrs: []Address{{IP: "8.8.8.8", Region: "US"}}},
+		{input: "cnreg.example.com", verdict: VerdictOutsideMainland, needs: no, approved: true, reasons: []string{ReasonRegisteredCN},
+			addrs: []Address{{IP: "59.192.0.1", Region: "ZZ", Whois: "CN"}}},
+		{input: "blocked.example.cn", verdict: VerdictMainlandBlocked, needs: yes, approved: true,
+			reasons: []string{ReasonInterception},
+			addrs:   []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}},
+			http:    &probeWantT{status: 403, blocked: true, blockedBy: BlockAlibaba},
+			https:   &probeWantT{status: 403, blocked: true, blockedBy: BlockAlibaba}},
+		{input: "tblock.example.cn", verdict: VerdictMainlandBlocked, needs: yes, approved: true,
+			reasons: []string{ReasonInterception},
+			addrs:   []Address{{IP: "114.114.114.114", Region: "CN", Mainland: true}},
+			http:    &probeWantT{status: 302, blocked: true, blockedBy: BlockTencent, location: "https://dnspod.qcloud.com/static/webblock.html?d=tblock.example.cn"},
+			https:   &probeWantT{status: 302, blocked: true, blockedBy: BlockTencent, location: "https://dnspod.qcloud.com/static/webblock.html?d=tblock.example.cn"}},
+		{input: "http://ok.example.cn/index.html", verdict: VerdictMainlandReachable, needs: yes, approved: true, reasons: []string{ReasonICPNumberShown},
 			addrs: []Address{{IP: "114.114.114.115", Region: "CN", Mainland: true}},
 			http:  &probeWantT{status: 200}, https: &probeWantT{status: 200},
-			icp: "京ICP备12345678号-1", kind: KindFiling, msgHas: "京ICP备12345678号-1"},
-		{input: "www.ok.example.cn", verdict: VerdictMainlandReachable, needs: true, approved: true, faq: []string{},
+			icp: "京ICP备12345678号-1", kind: KindFiling},
+		{input: "www.ok.example.cn", verdict: VerdictMainlandReachable, needs: yes, approved: true, reasons: []string{ReasonICPNumberShown},
 			addrs: []Address{{IP: "114.114.114.115", Region: "CN", Mainland: true}},
 			http:  &probeWantT{status: 200}, https: &probeWantT{status: 200},
 			icp: "京ICP备12345678号-1", kind: KindFiling, cname: []string{"ok.example.cn"}},
-		{input: "nonum.example.com", verdict: VerdictMainlandReachable, needs: true, approved: true, faq: []string{},
+		{input: "nonum.example.com", verdict: VerdictMainlandReachable, needs: yes, approved: true, reasons: []string{ReasonNoICPNumber},
 			addrs: []Address{{IP: "2400:3200::1", Region: "CN", Mainland: true}},
-			http:  &probeWantT{status: 200}, https: &probeWantT{status: 200}, msgHas: "没有找到备案号"},
-		{input: "moved.example.cn", verdict: VerdictMainlandReachable, needs: true, approved: true, faq: []string{},
+			http:  &probeWantT{status: 200}, https: &probeWantT{status: 200}},
+		{input: "moved.example.cn", verdict: VerdictMainlandReachable, needs: yes, approved: true, reasons: []string{ReasonNoICPNumber},
 			addrs: []Address{{IP: "114.114.114.115", Region: "CN", Mainland: true}},
 			http:  &probeWantT{status: 301, location: "http://ok.example.cn/"}, https: &probeWantT{status: 301, location: "http://ok.example.cn/"}},
-		{input: "dead.example.cn", verdict: VerdictMainlandUnreachable, needs: true, approved: true, faq: []string{FAQWhyBlocked},
+		{input: "dead.example.cn", verdict: VerdictMainlandUnreachable, needs: yes, approved: true, reasons: []string{ReasonBareIPSilent},
 			addrs: []Address{{IP: "114.114.114.116", Region: "CN", Mainland: true}},
-			http:  &probeWantT{err: true}, https: &probeWantT{err: true}, msgHas: "也没有响应"},
-		{input: "reset.example.cn", verdict: VerdictMainlandUnreachable, needs: true, approved: true, faq: []string{FAQWhyBlocked},
+			http:  &probeWantT{err: true}, https: &probeWantT{err: true}},
+		{input: "reset.example.cn", verdict: VerdictMainlandUnreachable, needs: yes, approved: true, reasons: []string{ReasonBareIPAnswers},
 			addrs: []Address{{IP: "114.114.114.118", Region: "CN", Mainland: true}},
-			http:  &probeWantT{err: true}, https: &probeWantT{err: true}, msgHas: "针对该域名的拦截"},
-		{input: "mixed.example.cn", verdict: VerdictMixed, needs: true, approved: true, faq: []string{FAQOutsideMainland, FAQWhyBlocked},
+			http:  &probeWantT{err: true}, https: &probeWantT{err: true}},
+		{input: "mixed.example.cn", verdict: VerdictMixed, needs: yes, approved: true,
 			addrs: []Address{{IP: "114.114.114.115", Region: "CN", Mainland: true}, {IP: "8.210.1.1", Region: "HK"}},
 			http:  &probeWantT{status: 200}, https: &probeWantT{status: 200}, icp: "京ICP备12345678号-1", kind: KindFiling},
 	}
 	for _, tt := range tests {
 		t.Run(tt.input, func(t *testing.T) {
-			res, err := e.c.Check(context.Background(), tt.input)
-			if err != nil {
-				t.Fatalf("Check: %v", err)
-			}
+			res := check(t, e.c, tt.input)
 			if res.Verdict != tt.verdict {
-				t.Errorf("verdict = %q, want %q (message %q)", res.Verdict, tt.verdict, res.Message)
+				t.Errorf("verdict = %q, want %q", res.Verdict, tt.verdict)
 			}
-			if res.NeedsFiling != tt.needs || res.TLDApproved != tt.approved {
-				t.Errorf("needs_filing, tld_approved = %v, %v; want %v, %v", res.NeedsFiling, res.TLDApproved, tt.needs, tt.approved)
+			if diff := cmp.Diff(tt.needs, res.NeedsFiling); diff != "" || res.TLDApproved != tt.approved {
+				t.Errorf("needs_filing (-want +got):\n%s\ntld_approved = %v, want %v", diff, res.TLDApproved, tt.approved)
 			}
-			if diff := cmp.Diff(tt.faq, res.FAQ); diff != "" {
-				t.Errorf("faq (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.reasons, res.Reasons); diff != "" {
+				t.Errorf("reasons (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.addrs, res.Addresses); diff != "" {
 				t.Errorf("addresses (-want +got):\n%s", diff)
@@ -269,12 +281,6 @@ func TestCheckVerdicts(t *testing.T) {
 			}
 			if icp != tt.icp || res.ICPKind != tt.kind {
 				t.Errorf("icp_number, kind = %q, %q; want %q, %q", icp, res.ICPKind, tt.icp, tt.kind)
-			}
-			if res.Message == "" || res.MessageEN == "" {
-				t.Errorf("empty message: zh %q en %q", res.Message, res.MessageEN)
-			}
-			if !strings.Contains(res.Message+res.MessageEN, tt.msgHas) {
-				t.Errorf("message %q / %q lacks %q", res.Message, res.MessageEN, tt.msgHas)
 			}
 		})
 	}
@@ -292,10 +298,7 @@ func TestCheckVerdicts(t *testing.T) {
 	})
 	t.Run("redirects are not followed", func(t *testing.T) {
 		before := e.requests.Load()
-		res, err := e.c.Check(context.Background(), "moved.example.cn")
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := check(t, e.c, "moved.example.cn")
 		// http, https and the control request: three, none for the redirect target.
 		if got := e.requests.Load() - before; got != 3 {
 			t.Errorf("%d requests for one check, want 3 (http, https, control); control %+v", got, res.Control)
@@ -339,10 +342,7 @@ func TestCheckNeverProbesPrivate(t *testing.T) {
 		"169.254.169.254": {Region: "CN", Mainland: true}, "100.64.0.1": {Region: "CN", Mainland: true},
 		"64:ff9b::a9fe:a9fe": {Region: "CN", Mainland: true}, "fe80::1": {Region: "CN", Mainland: true},
 	}
-	res, err := e.c.Check(context.Background(), "evil.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := check(t, e.c, "evil.example.com")
 	if res.Verdict != VerdictPrivateAddress {
 		t.Errorf("verdict = %q, want private_address", res.Verdict)
 	}
@@ -458,10 +458,7 @@ func TestCheckHungServer(t *testing.T) {
 	e := newEnv(t, nil, nil, "hung.example.cn. 60 IN A 114.114.114.117")
 	e.c.probeTO = 300 * time.Millisecond
 	e.c.dialer.route = func(string) string { return ln.Addr().String() }
-	res, err := e.c.Check(context.Background(), "hung.example.cn")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := check(t, e.c, "hung.example.cn")
 	if res.Verdict != VerdictMainlandUnreachable {
 		t.Errorf("verdict = %q, want mainland_unreachable", res.Verdict)
 	}
@@ -469,5 +466,43 @@ func TestCheckHungServer(t *testing.T) {
 		if p == nil || p.Error != "timeout" {
 			t.Errorf("%s probe = %+v, want a timeout", name, p)
 		}
+	}
+}
+
+// TestCheckManyAddresses: a name with thousands of A and AAAA records,
+// answered over TCP, gives a result of bounded size that keeps mainland
+// addresses and counts the rest.
+func TestCheckManyAddresses(t *testing.T) {
+	var records []string
+	for i := range 4000 {
+		records = append(records, fmt.Sprintf("big.many.example.com. 60 IN A 10.%d.%d.1", i/250, i%250))
+	}
+	for i := range 2300 {
+		records = append(records, fmt.Sprintf("big.many.example.com. 60 IN AAAA 2001:db8::%x", i+1))
+	}
+	records = append(records, "big.many.example.com. 60 IN A 8.210.1.1", "big.many.example.com. 60 IN A 114.114.114.116")
+	e := newEnv(t, nil, []string{"114.114.114.116"}, records...)
+	res := check(t, e.c, "big.many.example.com")
+	if e.dns.tcp.Load() == 0 {
+		t.Fatal("the answer did not come over TCP")
+	}
+	if res.Verdict != VerdictMixed {
+		t.Errorf("verdict = %s, want mixed (one mainland and one Hong Kong address among the private ones)", res.Verdict)
+	}
+	if diff := cmp.Diff(&More{IPv4: 4002 - MaxAddresses, IPv6: 2300 - MaxAddresses}, res.More); diff != "" {
+		t.Errorf("more_addresses (-want +got):\n%s", diff)
+	}
+	if len(res.Addresses) != 2*MaxAddresses {
+		t.Errorf("%d addresses kept, want %d", len(res.Addresses), 2*MaxAddresses)
+	}
+	if diff := cmp.Diff([]Address{{IP: "114.114.114.116", Region: "CN", Mainland: true}, {IP: "8.210.1.1", Region: "HK"}}, res.Addresses[:2]); diff != "" {
+		t.Errorf("first addresses kept (-want +got):\n%s", diff)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 8<<10 {
+		t.Errorf("result is %d bytes of JSON, want at most 8 KiB", len(b))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -50,7 +51,8 @@ var errNoServer = errors.New("no DNS server configured (set BEIANBOT_DNS_SERVER)
 
 // resolve looks up the A and AAAA records of the ASCII name, following the
 // CNAME chain. It returns errNotFound when the name does not exist or has
-// no address, and another error when DNS failed (timeout, SERVFAIL).
+// no address, and another error when DNS failed (timeout, SERVFAIL, a
+// CNAME loop or over-long chain).
 func (r resolver) resolve(ctx context.Context, name string) (dnsAnswer, error) {
 	if r.server == "" {
 		return dnsAnswer{}, errNoServer
@@ -90,11 +92,31 @@ func (r resolver) resolve(ctx context.Context, name string) (dnsAnswer, error) {
 	return ans, errNotFound
 }
 
+// errCNAMELoop and errCNAMETooLong are CNAME chains the resolver gives up
+// on: DNS failures of the domain, not a name that does not exist.
+var (
+	errCNAMELoop    = errors.New("CNAME loop")
+	errCNAMETooLong = fmt.Errorf("CNAME chain longer than %d", maxCNAME)
+)
+
+// rcodeError is an answer with a failure code (SERVFAIL, REFUSED, ...).
+type rcodeError struct {
+	qtype uint16
+	name  string
+	rcode int
+}
+
+func (e *rcodeError) Error() string {
+	return fmt.Sprintf("dns %s %s: %s", dns.TypeToString[e.qtype], e.name, dns.RcodeToString[e.rcode])
+}
+
 // lookup asks for one record type. It follows the CNAME chain through the
 // answer, and asks again for the end of the chain when the server did not
-// resolve it (at most maxCNAME hops in all).
+// resolve it. A chain of more than maxCNAME names, or one that comes back
+// to a name already seen, is an error.
 func (r resolver) lookup(ctx context.Context, name string, qtype uint16) (addrs []netip.Addr, chain []string, nx bool, err error) {
 	target := dns.Fqdn(name)
+	seen := map[string]bool{strings.ToLower(target): true}
 	for {
 		msg, err := r.exchange(ctx, target, qtype)
 		if err != nil {
@@ -105,23 +127,57 @@ func (r resolver) lookup(ctx context.Context, name string, qtype uint16) (addrs 
 		case dns.RcodeNameError:
 			return nil, chain, true, nil
 		default:
-			return nil, chain, false, fmt.Errorf("dns %s %s: %s", dns.TypeToString[qtype], target, dns.RcodeToString[msg.Rcode])
+			return nil, chain, false, &rcodeError{qtype: qtype, name: target, rcode: msg.Rcode}
 		}
 		end := target
-		for len(chain) < maxCNAME {
+		for {
 			next, ok := cnameOf(msg, end)
 			if !ok {
 				break
 			}
+			switch {
+			case seen[strings.ToLower(next)]:
+				return nil, chain, false, fmt.Errorf("dns %s %s: %w", dns.TypeToString[qtype], name, errCNAMELoop)
+			case len(chain) == maxCNAME:
+				return nil, chain, false, fmt.Errorf("dns %s %s: %w", dns.TypeToString[qtype], name, errCNAMETooLong)
+			}
+			seen[strings.ToLower(next)] = true
 			chain = append(chain, strings.TrimSuffix(next, "."))
 			end = next
 		}
 		addrs = addrsOf(msg, end, qtype)
-		if len(addrs) > 0 || end == target || len(chain) >= maxCNAME {
+		if len(addrs) > 0 || end == target {
 			return addrs, chain, false, nil
 		}
+		// The server stopped at a CNAME: ask for its target. Every round
+		// adds to the chain, so there are at most maxCNAME+1 queries.
 		target = end
 	}
+}
+
+// dnsCause names why resolving failed, as a Cause constant.
+func dnsCause(err error) string {
+	var rc *rcodeError
+	var ne net.Error
+	switch {
+	case errors.Is(err, errNoServer):
+		return CauseNoServer
+	case errors.Is(err, errCNAMELoop):
+		return CauseCNAMELoop
+	case errors.Is(err, errCNAMETooLong):
+		return CauseCNAMETooLong
+	case errors.As(err, &rc) && rc.rcode == dns.RcodeServerFailure:
+		return CauseServFail
+	case errors.As(err, &rc) && rc.rcode == dns.RcodeRefused:
+		return CauseRefused
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return CauseNetworkUnreachable
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return CauseConnectionRefused
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return CauseTimeout
+	}
+	return CauseOther
 }
 
 func cnameOf(msg *dns.Msg, name string) (string, bool) {

@@ -3,10 +3,13 @@ package domaincheck
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,12 +31,7 @@ func startDNS(t *testing.T, records ...string) *fakeDNS {
 	t.Helper()
 	f := &fakeDNS{zone: map[string][]dns.RR{}}
 	for _, r := range records {
-		rr, err := dns.NewRR(r)
-		if err != nil {
-			t.Fatalf("bad record %q: %v", r, err)
-		}
-		name := strings.ToLower(rr.Header().Name)
-		f.zone[name] = append(f.zone[name], rr)
+		f.add(t, r)
 	}
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -62,6 +60,17 @@ func startDNS(t *testing.T, records ...string) *fakeDNS {
 	return f
 }
 
+// add puts a record in the zone; only before the zone is queried.
+func (f *fakeDNS) add(t *testing.T, record string) {
+	t.Helper()
+	rr, err := dns.NewRR(record)
+	if err != nil {
+		t.Fatalf("bad record %q: %v", record, err)
+	}
+	name := strings.ToLower(rr.Header().Name)
+	f.zone[name] = append(f.zone[name], rr)
+}
+
 func (f *fakeDNS) serve(w dns.ResponseWriter, q *dns.Msg, overTCP bool) {
 	if overTCP {
 		f.tcp.Add(1)
@@ -72,6 +81,7 @@ func (f *fakeDNS) serve(w dns.ResponseWriter, q *dns.Msg, overTCP bool) {
 	}
 	m := new(dns.Msg)
 	m.SetReply(q)
+	m.Compress = true
 	switch {
 	case strings.HasPrefix(name, "fail."):
 		m.Rcode = dns.RcodeServerFailure
@@ -123,16 +133,33 @@ func TestResolve(t *testing.T) {
 		"big.example. 60 IN A 9.9.9.9",
 		"loop1.example. 60 IN CNAME loop2.example.",
 		"loop2.example. 60 IN CNAME loop1.example.",
+		"self.example. 60 IN CNAME external.self.example.",
+		"external.self.example. 60 IN CNAME self.example.",
 		// The resolver does not follow this CNAME itself: the client asks again.
 		"half.example. 60 IN CNAME external.example.",
 		"external.example. 60 IN A 4.4.4.4",
 	)
+	// Chains of 8 and 9 CNAMEs, answered whole ("one") or one hop per query
+	// ("hop", every target starting "external."), and 8 in one answer that
+	// then needs a second query.
+	for _, c := range []struct {
+		start, prefix string
+		n             int
+	}{{"one8.example.", "c", 8}, {"one9.example.", "c", 9}, {"hop8.example.", "external.", 8}, {"hop9.example.", "external.", 9}} {
+		name := c.start
+		for i := 1; i <= c.n; i++ {
+			next := fmt.Sprintf("%s%d.%s", c.prefix, i, c.start)
+			f.add(t, name+" 60 IN CNAME "+next)
+			name = next
+		}
+		f.add(t, name+" 60 IN A 4.4.4.8")
+	}
 	r := resolver{server: f.addr, timeout: 300 * time.Millisecond}
 	tests := []struct {
 		name      string
 		want      []string
 		wantCNAME []string
-		wantErr   string // "notfound", "error" or ""
+		wantErr   string // "notfound", a Cause, or ""
 	}{
 		{name: "a.example", want: []string{"1.2.3.4", "1.2.3.5", "2400:3200::1"}},
 		{name: "www.example", want: []string{"5.6.7.8"}, wantCNAME: []string{"cdn.example", "edge.example"}},
@@ -141,9 +168,14 @@ func TestResolve(t *testing.T) {
 		{name: "big.example", want: []string{"9.9.9.9"}},
 		{name: "missing.example", wantErr: "notfound"},
 		{name: "noaddr.example", wantErr: "notfound"},
-		{name: "loop1.example", wantErr: "notfound"},
-		{name: "fail.example", wantErr: "error"},
-		{name: "slow.example", wantErr: "error"},
+		{name: "loop1.example", wantErr: CauseCNAMELoop},
+		{name: "self.example", wantErr: CauseCNAMELoop},
+		{name: "one8.example", want: []string{"4.4.4.8"}, wantCNAME: chain("c", "one8.example", 8)},
+		{name: "hop8.example", want: []string{"4.4.4.8"}, wantCNAME: chain("external.", "hop8.example", 8)},
+		{name: "one9.example", wantErr: CauseCNAMETooLong},
+		{name: "hop9.example", wantErr: CauseCNAMETooLong},
+		{name: "fail.example", wantErr: CauseServFail},
+		{name: "slow.example", wantErr: CauseTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,9 +186,13 @@ func TestResolve(t *testing.T) {
 					t.Fatalf("resolve error = %v, want errNotFound", err)
 				}
 				return
-			case "error":
+			case "":
+			default:
 				if err == nil || errors.Is(err, errNotFound) {
 					t.Fatalf("resolve error = %v, want a DNS failure", err)
+				}
+				if got := dnsCause(err); got != tt.wantErr {
+					t.Errorf("cause of %v = %s, want %s", err, got, tt.wantErr)
 				}
 				return
 			}
@@ -177,6 +213,37 @@ func TestResolve(t *testing.T) {
 	}
 	if f.tcp.Load() == 0 {
 		t.Error("truncated answer was not retried over TCP")
+	}
+}
+
+// chain is the CNAME chain prefix1.start, prefix2.start, … prefixN.start.
+func chain(prefix, start string, n int) []string {
+	var out []string
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("%s%d.%s", prefix, i, start))
+	}
+	return out
+}
+
+func TestDNSCause(t *testing.T) {
+	op := func(err error) error {
+		return &net.OpError{Op: "read", Net: "udp", Err: &os.SyscallError{Syscall: "recvfrom", Err: err}}
+	}
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{errNoServer, CauseNoServer},
+		{fmt.Errorf("dns A x.: %w", op(syscall.ENETUNREACH)), CauseNetworkUnreachable},
+		{fmt.Errorf("dns A x.: %w", op(syscall.ECONNREFUSED)), CauseConnectionRefused},
+		{errors.Join(&rcodeError{dns.TypeA, "x.", dns.RcodeServerFailure}, context.DeadlineExceeded), CauseServFail},
+		{&rcodeError{dns.TypeAAAA, "x.", dns.RcodeRefused}, CauseRefused},
+		{fmt.Errorf("dns A x.: %w", context.DeadlineExceeded), CauseTimeout},
+		{errors.New("something else"), CauseOther},
+	} {
+		if got := dnsCause(tt.err); got != tt.want {
+			t.Errorf("dnsCause(%v) = %s, want %s", tt.err, got, tt.want)
+		}
 	}
 }
 

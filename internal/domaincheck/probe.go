@@ -11,12 +11,16 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beianbot/beianbot/internal/ipregion"
 )
 
 // maxBody is how much of a response body a probe reads.
 const maxBody = 256 << 10
+
+// maxHeader is how much of a Server or Location header a Probe keeps.
+const maxHeader = 512
 
 // userAgent identifies the probes.
 const userAgent = "beianbot-check/1 (+https://github.com/beianbot/beianbot)"
@@ -142,10 +146,10 @@ func (d dialer) probe(ctx context.Context, scheme, host string, ip netip.Addr, t
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	p.Status = resp.StatusCode
-	p.Server = resp.Header.Get("Server")
-	p.Location = resp.Header.Get("Location")
+	p.Server = clip(resp.Header.Get("Server"), maxHeader)
+	p.Location = clip(resp.Header.Get("Location"), maxHeader)
 	p.Title = pageTitle(string(body))
-	p.BlockedBy, p.Evidence = interception(resp.StatusCode, p.Server, p.Location, body)
+	p.BlockedBy, p.Evidence = interception(resp.StatusCode, resp.Header.Get("Server"), resp.Header.Get("Location"), body)
 	p.Blocked = p.BlockedBy != ""
 	if !p.Blocked {
 		p.numbers = numbers(body)
@@ -166,6 +170,10 @@ func describe(err error) string {
 		return "connection reset"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
+	case errors.Is(err, syscall.ENETUNREACH):
+		return "network unreachable"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return "host unreachable"
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "connection closed"
 	case errors.As(err, new(tls.RecordHeaderError)), errors.As(err, new(tls.AlertError)):
@@ -176,4 +184,16 @@ func describe(err error) string {
 		return "network error: " + oe.Op
 	}
 	return "error"
+}
+
+// clip cuts s to at most max bytes, at a character boundary.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

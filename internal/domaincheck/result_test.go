@@ -4,18 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestResultJSON checks the contract's `check --json` shape: every named
-// field present, with null for what was not looked at.
+// TestResultJSON checks the contract's `check --json` shape, less `faq` and
+// `message` (the caller's): every named field present, with null for what
+// was not looked at or is not known.
 func TestResultJSON(t *testing.T) {
 	e := newEnv(t, map[string]site{"ok.example.cn": page(200, nil, "<footer>京ICP备12345678号</footer>")}, nil,
 		"hk.example.com. 60 IN A 8.210.1.1",
 		"ok.example.cn. 60 IN A 114.114.114.115")
+	e.c.resolver.timeout = 200 * time.Millisecond
 	contract := []string{"input", "domain", "ascii", "tld", "tld_approved", "verdict", "needs_filing",
-		"addresses", "http", "https", "icp_number", "faq", "message", "elapsed_ms"}
+		"addresses", "http", "https", "icp_number", "elapsed_ms"}
 	for _, tt := range []struct {
 		input string
 		want  map[string]any // fields to compare exactly
@@ -24,20 +27,20 @@ func TestResultJSON(t *testing.T) {
 			"input": "https://hk.example.com/x", "domain": "hk.example.com", "ascii": "hk.example.com",
 			"tld": "com", "tld_approved": true, "verdict": "outside_mainland", "needs_filing": false,
 			"addresses": []any{map[string]any{"ip": "8.210.1.1", "region": "HK", "mainland": false}},
-			"http":      nil, "https": nil, "icp_number": nil, "faq": []any{"section_cym_mzr_zdb"},
+			"http":      nil, "https": nil, "icp_number": nil,
 		}},
 		{"ok.example.cn", map[string]any{
 			"verdict": "mainland_reachable", "needs_filing": true, "icp_number": "京ICP备12345678号",
 		}},
 		{"8.8.8.8", map[string]any{
-			"verdict": "ip_address", "tld": "", "http": nil, "https": nil, "icp_number": nil, "faq": []any{"section_bym_mzr_zdb"},
+			"verdict": "ip_address", "tld": "", "http": nil, "https": nil, "icp_number": nil, "needs_filing": nil,
 		}},
+		{"missing.example.cn", map[string]any{"verdict": "not_resolving", "needs_filing": nil}},
+		{"slow.example.cn", map[string]any{"verdict": "dns_error", "needs_filing": nil, "dns_cause": "timeout"}},
+		{"fail.example.cn", map[string]any{"verdict": "dns_error", "needs_filing": nil, "dns_cause": "servfail"}},
 	} {
 		t.Run(tt.input, func(t *testing.T) {
-			res, err := e.c.Check(context.Background(), tt.input)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := check(t, e.c, tt.input)
 			b, err := json.Marshal(res)
 			if err != nil {
 				t.Fatal(err)
@@ -56,9 +59,6 @@ func TestResultJSON(t *testing.T) {
 					t.Errorf("%s (-want +got):\n%s", k, diff)
 				}
 			}
-			if m, _ := got["message"].(string); m == "" {
-				t.Errorf("empty message in %s", b)
-			}
 			if p, ok := got["http"].(map[string]any); ok {
 				for _, k := range []string{"status", "blocked"} {
 					if _, ok := p[k]; !ok {
@@ -70,16 +70,15 @@ func TestResultJSON(t *testing.T) {
 	}
 }
 
-func TestCheckBadInput(t *testing.T) {
+// TestCheckUnparsed: Check takes only targets from Parse.
+func TestCheckUnparsed(t *testing.T) {
 	c, err := New(Config{DNSServer: "127.0.0.1:1", Regions: testRegions})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []string{"", "not a domain", "a..b", "javascript:alert(1)"} {
-		res, err := c.Check(context.Background(), in)
-		if !IsInputError(err) || res != nil {
-			t.Errorf("Check(%q) = %v, %v; want nil and an *InputError", in, res, err)
-		}
+	res, err := c.Check(context.Background(), Target{Input: "x"})
+	if !IsInputError(err) || res != nil {
+		t.Errorf("Check(zero target) = %v, %v; want nil and an *InputError", res, err)
 	}
 }
 
@@ -90,30 +89,11 @@ func TestNoDNSServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New without a DNS server: %v", err)
 	}
-	res, err := c.Check(context.Background(), "example.com")
-	if err != nil || res.Verdict != VerdictDNSError {
-		t.Errorf("Check(example.com) = %+v, %v; want verdict %s", res, err, VerdictDNSError)
+	res := check(t, c, "example.com")
+	if res.Verdict != VerdictDNSError || res.DNSCause != CauseNoServer {
+		t.Errorf("Check(example.com) = %s (%s), want %s (%s)", res.Verdict, res.DNSCause, VerdictDNSError, CauseNoServer)
 	}
-	res, err = c.Check(context.Background(), "8.8.8.8")
-	if err != nil || res.Verdict != VerdictIPAddress {
-		t.Errorf("Check(8.8.8.8) = %+v, %v; want verdict %s", res, err, VerdictIPAddress)
-	}
-}
-
-type fakeFilings map[string]*Filing
-
-func (f fakeFilings) Filing(_ context.Context, registrable string) (*Filing, error) {
-	return f[registrable], nil
-}
-
-func TestFilingLookupSeam(t *testing.T) {
-	e := newEnv(t, nil, nil, "www.hk.example.com. 60 IN A 8.210.1.1")
-	e.c.filings = fakeFilings{"example.com": {Number: "京ICP备12345678号", Source: "test"}}
-	res, err := e.c.Check(context.Background(), "www.hk.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(&Filing{Number: "京ICP备12345678号", Source: "test"}, res.Filing); diff != "" {
-		t.Errorf("filing (-want +got):\n%s", diff)
+	if res := check(t, c, "8.8.8.8"); res.Verdict != VerdictIPAddress {
+		t.Errorf("Check(8.8.8.8) = %s, want %s", res.Verdict, VerdictIPAddress)
 	}
 }
