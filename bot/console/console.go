@@ -42,6 +42,7 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 	w := bufio.NewWriter(out)
 	fmt.Fprint(w, banner)
 	var last []bot.Button
+	lang := "" // of the last reply
 	msg := bot.Message{Platform: bot.PlatformConsole, ChatID: "console", UserID: "console", Direct: true, Addressed: true}
 	for {
 		fmt.Fprint(w, "> ")
@@ -70,15 +71,64 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 		case "quit", "exit", "q", "退出":
 			return w.Flush()
 		}
+		if n, err := strconv.Atoi(line); err == nil && (n < 1 || n > len(last)) {
+			// A number is a pick, never a question: say it is not one.
+			fmt.Fprintln(w, notOnList(n, len(last), lang))
+			continue
+		}
 		var rep bot.Reply
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(last) {
-			rep = r.Press(ctx, msg, last[n-1].Value)
+		picked := false
+		if n, err := strconv.Atoi(line); err == nil {
+			rep, picked = r.Press(ctx, msg, last[n-1].Value), true
 		} else {
 			msg.Text = line
 			rep = r.Handle(ctx, msg)
 		}
-		last = show(ctx, w, rep)
+		if rep.Outcome == bot.OutcomeHelp {
+			rep.Text += "\n\n" + terminalHelp(rep.Lang)
+		}
+		if !rep.Silent() && rep.Lang != "" {
+			lang = rep.Lang
+		}
+		// After a pick the list stays, so another can be picked from it.
+		if buttons := show(ctx, w, rep); !picked || len(buttons) > 0 {
+			last = buttons
+		}
 	}
+}
+
+// notOnList says that n is not a number on the list of size suggestions.
+func notOnList(n, size int, lang string) string {
+	var zh, en string
+	switch size {
+	case 0:
+		zh, en = "现在没有可选的列表，请直接提问。", "There is no list to pick from now; ask a question."
+	case 1:
+		zh = fmt.Sprintf("列表中没有 %d：只有 1。", n)
+		en = fmt.Sprintf("%d is not on the list: there is only 1.", n)
+	default:
+		zh = fmt.Sprintf("列表中没有 %d：请输入 1 到 %d。", n, size)
+		en = fmt.Sprintf("%d is not on the list: type 1 to %d.", n, size)
+	}
+	return inLang(lang, zh, en)
+}
+
+// terminalHelp is what the help text needs to add in the terminal.
+func terminalHelp(lang string) string {
+	return inLang(lang,
+		"在终端里：输入建议列表中的数字选择问题，输入 `quit` 退出（Ctrl-D 也可以）。",
+		"In the terminal: type a number from a list of suggestions to pick it, and `quit` to leave (Ctrl-D works too).")
+}
+
+// inLang returns zh, en, or both when lang is neither.
+func inLang(lang, zh, en string) string {
+	switch lang {
+	case "zh":
+		return zh
+	case "en":
+		return en
+	}
+	return zh + "\n" + en
 }
 
 // show writes a reply (and its follow-up) and returns its buttons.

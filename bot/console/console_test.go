@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeResponder answers from a script and records what it was asked.
@@ -21,13 +22,15 @@ func (f *fakeResponder) Handle(_ context.Context, m bot.Message) bot.Reply {
 	f.handled = append(f.handled, m.Text)
 	switch m.Text {
 	case "unsure":
-		return bot.Reply{Outcome: bot.OutcomeSuggested, Text: "Did you mean:", Buttons: []bot.Button{{Label: "First?", Value: "v1"}, {Label: "Second?", Value: "v2"}}}
+		return bot.Reply{Outcome: bot.OutcomeSuggested, Lang: "en", Text: "Did you mean:", Buttons: []bot.Button{{Label: "First?", Value: "v1"}, {Label: "Second?", Value: "v2"}}}
 	case "check example.com":
 		return bot.Reply{Outcome: bot.OutcomeCheck, Text: "Checking…", FollowUp: func(context.Context) bot.Reply {
 			return bot.Reply{Outcome: bot.OutcomeCheck, Text: "**example.com**: see [the FAQ](https://example.com/faq)"}
 		}}
 	case "chatter":
 		return bot.Reply{Outcome: bot.OutcomeDeclined}
+	case "help":
+		return bot.Reply{Outcome: bot.OutcomeHelp, Lang: "en", Text: "I answer questions."}
 	}
 	return bot.Reply{Outcome: bot.OutcomeAnswered, Text: "answer to " + m.Text}
 }
@@ -40,7 +43,7 @@ func (f *fakeResponder) Press(_ context.Context, _ bot.Message, v string) bot.Re
 func TestRun(t *testing.T) {
 	f := &fakeResponder{}
 	var out bytes.Buffer
-	in := "hello\n\nunsure\n2\n3\ncheck example.com\nchatter\nquit\nafter quit\n"
+	in := "7\nhello\n\nunsure\n2\n3\n0\n1\nhelp\n1\ncheck example.com\nchatter\nquit\nafter quit\n"
 	if err := Run(context.Background(), f, strings.NewReader(in), &out); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -48,21 +51,24 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"answer to hello",
 		"  1. First?\n  2. Second?\n(type a number to pick)",
+		"现在没有可选的列表，请直接提问。\nThere is no list to pick from now; ask a question.",
 		"pressed v2",
-		"answer to 3", // a number with no such suggestion is a question
+		"3 is not on the list: type 1 to 2.",
+		"0 is not on the list: type 1 to 2.",
+		"pressed v1",
+		"> There is no list to pick from now; ask a question.\n> Checking…", // in the language of the last reply
+		"I answer questions.\n\nIn the terminal: type a number from a list of suggestions to pick it, and quit to leave",
 		"Checking…\nexample.com: see the FAQ (https://example.com/faq)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.Join(f.pressed, ",") != "v2" {
-		t.Errorf("pressed %v, want [v2]", f.pressed)
+	if diff := cmp.Diff([]string{"v2", "v1"}, f.pressed); diff != "" {
+		t.Errorf("pressed (-want +got):\n%s", diff)
 	}
-	for _, h := range f.handled {
-		if h == "after quit" || h == "" {
-			t.Errorf("handled %q", h)
-		}
+	if diff := cmp.Diff([]string{"hello", "unsure", "help", "check example.com", "chatter"}, f.handled); diff != "" {
+		t.Errorf("handled (-want +got):\n%s", diff)
 	}
 }
 
