@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -13,40 +14,84 @@ import (
 	"github.com/miekg/dns"
 )
 
-// startCheckDNS runs a DNS server on loopback: names in zone get their A
-// records, "servfail." names get SERVFAIL, everything else NXDOMAIN. No
-// name resolves to a public mainland address, so no test probes anything.
+// startCheckDNS runs a DNS server on loopback, over UDP and TCP: names in
+// zone get their A records, "servfail." names get SERVFAIL, "many." names
+// 4,000 private A and 2,300 AAAA records plus one Hong Kong address
+// (truncated over UDP, whole over TCP), everything else NXDOMAIN. No name
+// resolves to a public mainland address, so no test probes anything.
 func startCheckDNS(t *testing.T, zone map[string]string) string {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		name := strings.ToLower(q.Question[0].Name)
-		switch ip, ok := zone[name]; {
-		case strings.HasPrefix(name, "servfail."):
-			m.Rcode = dns.RcodeServerFailure
-		case !ok:
-			m.Rcode = dns.RcodeNameError
-		case q.Question[0].Qtype == dns.TypeA:
-			rr, _ := dns.NewRR(name + " 60 IN A " + ip)
-			m.Answer = append(m.Answer, rr)
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler := func(overTCP bool) dns.HandlerFunc {
+		return func(w dns.ResponseWriter, q *dns.Msg) {
+			m := new(dns.Msg)
+			m.SetReply(q)
+			m.Compress = true
+			name := strings.ToLower(q.Question[0].Name)
+			qtype := q.Question[0].Qtype
+			switch ip, ok := zone[name]; {
+			case strings.HasPrefix(name, "servfail."):
+				m.Rcode = dns.RcodeServerFailure
+			case strings.HasPrefix(name, "many.") && !overTCP:
+				m.Truncated = true
+			case strings.HasPrefix(name, "many."):
+				m.Answer = manyRecords(name, qtype)
+			case !ok:
+				m.Rcode = dns.RcodeNameError
+			case qtype == dns.TypeA:
+				rr, _ := dns.NewRR(name + " 60 IN A " + ip)
+				m.Answer = append(m.Answer, rr)
+			}
+			w.WriteMsg(m)
 		}
-		w.WriteMsg(m)
-	})}
-	started := make(chan struct{})
-	srv.NotifyStartedFunc = func() { close(started) }
+	}
+	servers := []*dns.Server{
+		{PacketConn: pc, Handler: handler(false)},
+		{Listener: ln, Handler: handler(true)},
+	}
 	var wg sync.WaitGroup
-	wg.Go(func() { srv.ActivateAndServe() })
-	<-started
+	for _, srv := range servers {
+		started := make(chan struct{})
+		srv.NotifyStartedFunc = func() { close(started) }
+		wg.Go(func() { srv.ActivateAndServe() })
+		<-started
+	}
 	t.Cleanup(func() {
-		srv.Shutdown()
+		for _, srv := range servers {
+			srv.Shutdown()
+		}
 		wg.Wait()
 	})
 	return pc.LocalAddr().String()
+}
+
+// manyRecords is the answer for a "many." name: thousands of addresses.
+func manyRecords(name string, qtype uint16) []dns.RR {
+	var out []dns.RR
+	add := func(rr dns.RR, err error) {
+		if err == nil {
+			out = append(out, rr)
+		}
+	}
+	switch qtype {
+	case dns.TypeA:
+		for i := range 4000 {
+			add(dns.NewRR(fmt.Sprintf("%s 60 IN A 10.%d.%d.1", name, i/250, i%250)))
+		}
+		add(dns.NewRR(name + " 60 IN A 8.210.1.1"))
+	case dns.TypeAAAA:
+		for i := range 2300 {
+			add(dns.NewRR(fmt.Sprintf("%s 60 IN AAAA fd00::%x", name, i+1)))
+		}
+	}
+	return out
 }
 
 func TestCheckCommand(t *testing.T) {
@@ -154,6 +199,38 @@ func TestCheckCommand(t *testing.T) {
 				t.Errorf("http probe ran: %s", *res.HTTP)
 			}
 		})
+	}
+}
+
+// TestCheckManyAddresses: a name with thousands of addresses gives a
+// bounded result, reply and JSON.
+func TestCheckManyAddresses(t *testing.T) {
+	server := startCheckDNS(t, nil)
+	getenv := func(k string) string { return map[string]string{"BEIANBOT_DNS_SERVER": server}[k] }
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"check", "--json", "many.example.com"}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d; stderr %q", code, stderr.String())
+	}
+	var res struct {
+		Verdict   string            `json:"verdict"`
+		Addresses []json.RawMessage `json:"addresses"`
+		More      map[string]int    `json:"more_addresses"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"ipv4": 4001 - 16, "ipv6": 2300 - 16}, res.More); diff != "" || res.Verdict != "outside_mainland" || len(res.Addresses) != 32 {
+		t.Errorf("verdict %s, %d addresses, more_addresses (-want +got):\n%s", res.Verdict, len(res.Addresses), diff)
+	}
+	if stdout.Len() > 8<<10 {
+		t.Errorf("JSON is %d bytes, want at most 8 KiB", stdout.Len())
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"check", "--lang", "en", "many.example.com"}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d; stderr %q", code, stderr.String())
+	}
+	if out := stdout.String(); len(out) > 4<<10 || !strings.Contains(out, "… and 6269 more") || !strings.Contains(out, "Address 8.210.1.1: Hong Kong") {
+		t.Errorf("report (%d bytes) does not show the Hong Kong address and count the rest:\n%s", len(out), out)
 	}
 }
 
