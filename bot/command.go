@@ -31,29 +31,43 @@ func parseCommand(text string) (command, bool) {
 		if at := strings.IndexByte(word, '@'); at >= 0 {
 			word = word[:at]
 		}
-		switch strings.ToLower(word) {
-		case "beian", "备案", "faq":
-			w, rest := splitWord(arg)
-			for _, cw := range checkWords {
-				if strings.EqualFold(w, cw) {
-					return command{kind: cmdCheck, arg: rest}, true
-				}
-			}
-			if c, ok := parsePlain(arg); ok {
-				return c, true
-			}
-			if arg == "" {
-				return command{kind: cmdHelp}, true
-			}
-			return command{kind: cmdAsk, arg: arg}, true
-		case "start", "help":
-			return command{kind: cmdHelp}, true
-		case "check":
-			return command{kind: cmdCheck, arg: arg}, true
-		}
-		return command{}, false
+		return slashCommand(word, arg)
 	}
 	return parsePlain(text)
+}
+
+// commandOf returns the command of msg: the one its adapter delivered, or
+// one written in its text.
+func commandOf(msg Message, text string) (command, bool) {
+	if msg.Command != "" {
+		return slashCommand(msg.Command, strings.TrimSpace(msg.Args))
+	}
+	return parseCommand(text)
+}
+
+// slashCommand interprets the command word (without "/") and its argument.
+func slashCommand(word, arg string) (command, bool) {
+	switch strings.ToLower(word) {
+	case "beian", "备案", "faq":
+		w, rest := splitWord(arg)
+		for _, cw := range checkWords {
+			if strings.EqualFold(w, cw) {
+				return command{kind: cmdCheck, arg: rest}, true
+			}
+		}
+		if c, ok := parsePlain(arg); ok {
+			return c, true
+		}
+		if arg == "" {
+			return command{kind: cmdHelp}, true
+		}
+		return command{kind: cmdAsk, arg: arg}, true
+	case "start", "help":
+		return command{kind: cmdHelp}, true
+	case "check":
+		return command{kind: cmdCheck, arg: arg}, true
+	}
+	return command{}, false
 }
 
 func parsePlain(text string) (command, bool) {

@@ -21,9 +21,16 @@ type Message struct {
 	ChatID string
 	// UserID identifies the sender; it keys per-user limits.
 	UserID string
-	// Text is what the user wrote, with any mention of the bot removed.
-	// Slash commands arrive as "/beian <text>".
+	// Text is what the user wrote, with every chat mention (of the bot or
+	// anyone else) removed; for a command, the text after it.
 	Text string
+	// Command is the command the platform delivered as one (a Slack slash
+	// command, a leading Telegram bot_command), without "/" and "@bot":
+	// "beian", "check", "help" or "start". Empty for an ordinary message,
+	// whose text may still say "check example.com".
+	Command string
+	// Args is the text after Command.
+	Args string
 	// Direct is true for direct messages and private chats.
 	Direct bool
 	// Addressed is true when the user spoke to the bot: a mention, a reply

@@ -136,7 +136,7 @@ func (r *Responder) Handle(ctx context.Context, msg Message) Reply {
 
 func (r *Responder) handle(ctx context.Context, msg Message) Reply {
 	text := strings.TrimSpace(msg.Text)
-	cmd, ok := parseCommand(text)
+	cmd, ok := commandOf(msg, text)
 	if !ok {
 		return r.answer(msg, text)
 	}
