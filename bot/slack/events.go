@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,10 +13,12 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
-// dedupTTL is how long a handled event id is remembered; Slack retries an
-// event for a few minutes at most.
+// dedupTTL is how long a handled event, command or button press is
+// remembered: Slack retries an event for a few minutes at most, and a
+// signed request can be replayed only within 5 minutes of its timestamp.
 const dedupTTL = time.Hour
 
 // callback is the outer Events API payload: a URL verification or an event
@@ -99,53 +103,85 @@ func (a *Adapter) translate(ev innerEvent) (incoming, bool) {
 	}, true
 }
 
-// handleCallback is the work for one acknowledged event callback.
-func (a *Adapter) handleCallback(ctx context.Context, cb callback) {
+// eventKey is the dedup key of an event callback: its event_id, or, for a
+// payload without one, the event's type, channel and timestamp, which
+// name one message.
+func eventKey(cb callback) string {
+	if cb.EventID != "" {
+		return "slack:event:" + cb.EventID
+	}
+	return "slack:event:" + cb.Event.Type + ":" + cb.Event.Channel + ":" + cb.Event.TS
+}
+
+// eventJob is the work for one acknowledged event callback, or false when
+// there is nothing to do for it.
+func (a *Adapter) eventJob(cb callback) (work.Job, bool) {
 	in, ok := a.translate(cb.Event)
 	if !ok {
-		return
+		return work.Job{}, false
 	}
-	if cb.EventID != "" && !a.firstSeen(ctx, "slack:event:"+cb.EventID) {
-		return
-	}
-	a.answer(ctx, in)
+	return work.Job{
+		Do: func(ctx context.Context) {
+			if a.dedup.First(ctx, eventKey(cb)) {
+				a.answer(ctx, in)
+			}
+		},
+		Cut: a.cutNotice(in),
+	}, true
 }
 
-// firstSeen reports whether key is new. When the store fails, the event is
-// answered: a rare double answer is better than a lost one.
-func (a *Adapter) firstSeen(ctx context.Context, key string) bool {
-	first, err := a.store.FirstSeen(ctx, key, dedupTTL)
-	if err != nil {
-		a.logger.Warn("slack dedup store failed; handling the event", "key", key, "err", err)
-		return true
+// commandKey is the dedup key of a slash command: its trigger_id, which
+// Slack issues once per invocation, or else a digest of the invocation
+// (its response_url is unique to it).
+func commandKey(cmd slack.SlashCommand) string {
+	if cmd.TriggerID != "" {
+		return "slack:command:" + cmd.TriggerID
 	}
-	if !first {
-		a.metrics.DedupHit(bot.PlatformSlack)
-		a.logger.Debug("slack event already handled", "key", key)
-	}
-	return first
+	return "slack:command:" + digest(cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.Command, cmd.Text, cmd.ResponseURL)
 }
 
-// handleCommand is the work for one /beian slash command. Answers go back
-// through the command's response_url, visible only to the asker.
-func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) {
-	u, ok := a.responseURL(cmd.ResponseURL)
+// commandJob is the work for one /beian slash command. Answers go back
+// through the command's response_url, visible only to the asker. ok is
+// false when the response_url is not Slack's: nothing would reach the
+// asker, and nothing may be sent elsewhere.
+func (a *Adapter) commandJob(cmd slack.SlashCommand) (work.Job, bool) {
+	u, ok := responseURL(cmd.ResponseURL)
 	if !ok {
 		a.logger.Warn("slack slash command with an unexpected response_url; not answered", "channel", cmd.ChannelID)
-		return
+		return work.Job{}, false
 	}
-	text, _ := plainText(cmd.Text, a.botUserID)
-	a.answer(ctx, incoming{
+	args, _ := plainText(cmd.Text, a.botUserID)
+	in := incoming{
 		msg: bot.Message{
 			Platform:  bot.PlatformSlack,
 			ChatID:    cmd.ChannelID,
 			UserID:    cmd.UserID,
-			Text:      strings.TrimSpace("/beian " + text),
+			Text:      args,
+			Command:   "beian",
+			Args:      args,
 			Direct:    strings.HasPrefix(cmd.ChannelID, "D"),
 			Addressed: true,
 		},
 		to: target{channel: cmd.ChannelID, responseURL: u},
-	})
+	}
+	return work.Job{
+		Do: func(ctx context.Context) {
+			if a.dedup.First(ctx, commandKey(cmd)) {
+				a.answer(ctx, in)
+			}
+		},
+		Cut: a.cutNotice(in),
+	}, true
+}
+
+// digest is a short hex digest of parts, for dedup keys.
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // suggestion returns the value of the suggestion button pressed in cb.
@@ -161,10 +197,27 @@ func suggestion(cb slack.InteractionCallback) (string, bool) {
 	return "", false
 }
 
-// handlePress is the work for one pressed suggestion button: the answer
-// goes to the thread the suggestions were posted in, or, for an ephemeral
+// pressKey is the dedup key of a button press: the interaction's
+// trigger_id, or else the pressed action's own timestamp with who pressed
+// it on which message.
+func pressKey(cb slack.InteractionCallback) string {
+	if cb.TriggerID != "" {
+		return "slack:action:" + cb.TriggerID
+	}
+	actionTS := cb.ActionTs
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act != nil && act.ActionTs != "" {
+			actionTS = act.ActionTs
+			break
+		}
+	}
+	return "slack:action:" + digest(cb.User.ID, cb.Container.MessageTs, cb.Message.Timestamp, actionTS)
+}
+
+// pressJob is the work for one pressed suggestion button: the answer goes
+// to the thread the suggestions were posted in, or, for an ephemeral
 // message, replaces it through the response_url.
-func (a *Adapter) handlePress(ctx context.Context, cb slack.InteractionCallback, value string) {
+func (a *Adapter) pressJob(cb slack.InteractionCallback, value string) (work.Job, bool) {
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
@@ -176,10 +229,10 @@ func (a *Adapter) handlePress(ctx context.Context, cb slack.InteractionCallback,
 	direct := strings.HasPrefix(channel, "D")
 	var to target
 	if cb.Container.IsEphemeral || msgTS == "" || channel == "" {
-		u, ok := a.responseURL(cb.ResponseURL)
+		u, ok := responseURL(cb.ResponseURL)
 		if !ok {
 			a.logger.Warn("slack interaction with an unexpected response_url; not answered", "channel", channel)
-			return
+			return work.Job{}, false
 		}
 		to = target{channel: channel, responseURL: u, replace: true}
 	} else {
@@ -192,12 +245,38 @@ func (a *Adapter) handlePress(ctx context.Context, cb slack.InteractionCallback,
 		}
 		to = target{channel: channel, threadTS: thread}
 	}
-	msg := bot.Message{
-		Platform:  bot.PlatformSlack,
-		ChatID:    channel,
-		UserID:    cb.User.ID,
-		Direct:    direct,
-		Addressed: true,
+	in := incoming{
+		msg: bot.Message{
+			Platform:  bot.PlatformSlack,
+			ChatID:    channel,
+			UserID:    cb.User.ID,
+			Direct:    direct,
+			Addressed: true,
+		},
+		to: to,
 	}
-	a.reply(ctx, to, a.responder.Press(ctx, msg, value))
+	return work.Job{
+		Do: func(ctx context.Context) {
+			if a.dedup.First(ctx, pressKey(cb)) {
+				a.reply(ctx, in.to, a.responder.Press(ctx, in.msg, value))
+			}
+		},
+		Cut: a.cutNotice(in),
+	}, true
+}
+
+// cutNotice tells the asker of in that their request was not finished
+// because the process is stopping. Chatter the bot was not asked about
+// gets nothing: most of it would never have been answered.
+func (a *Adapter) cutNotice(in incoming) func(ctx context.Context) {
+	if !in.msg.Direct && !in.msg.Addressed {
+		return nil
+	}
+	return func(ctx context.Context) {
+		to := in.to
+		to.replace, to.unpaced = false, true
+		if _, err := a.deliver(ctx, to, bot.Reply{Outcome: bot.OutcomeRefused, Text: bot.RestartingText}, ""); err != nil {
+			a.logger.Warn("slack restart notice not delivered", "channel", to.channel, "err", err)
+		}
+	}
 }

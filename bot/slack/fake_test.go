@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/store"
+	"github.com/beianbot/beianbot/internal/syncbuf"
 )
 
 const (
@@ -33,6 +35,7 @@ type apiCall struct {
 	Method string // Web API method, or "response_url"
 	Form   url.Values
 	JSON   map[string]any // response_url bodies
+	Host   string         // the response_url's host
 	Auth   string
 }
 
@@ -44,15 +47,17 @@ type fakeSlack struct {
 	mu        sync.Mutex
 	calls     []apiCall
 	ts        int
-	limited   int    // chat.postMessage calls to answer 429 before succeeding
-	retryWait string // Retry-After of those 429s
-	wsURL     string // apps.connections.open answer
+	limited   int               // chat.postMessage calls to answer 429 before succeeding
+	fail      map[string]string // method -> Slack error it answers with
+	down      bool              // every Web API call answers 503
+	retryWait string            // Retry-After of those 429s
+	wsURL     string            // apps.connections.open answer
 	ws        http.HandlerFunc
 	posted    chan apiCall
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{posted: make(chan apiCall, 1<<16), retryWait: "7"}
+	f := &fakeSlack{posted: make(chan apiCall, 1<<16), retryWait: "7", fail: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -60,8 +65,32 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 
 func (f *fakeSlack) apiURL() string { return f.srv.URL + "/api/" }
 
-// hookURL is a response_url on the fake (the configured API host).
-func (f *fakeSlack) hookURL() string { return f.srv.URL + "/hooks/T1/B1/xyz" }
+// hookURL is a response_url as Slack issues them; the harness's client
+// takes it to the fake (see toFake).
+func (f *fakeSlack) hookURL() string { return "https://hooks.slack.com/commands/T1/B1/xyz" }
+
+// toFake is the harness's HTTP transport: requests to Slack's own hosts
+// (response_urls) go to the fake instead, under /hooks/<host>, and nothing
+// leaves the machine.
+type toFake struct {
+	fake *url.URL
+	base http.RoundTripper
+}
+
+func (t toFake) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if r.URL.Host != t.fake.Host {
+		r.URL.Path = "/hooks/" + r.URL.Host + r.URL.Path
+		r.URL.Scheme, r.URL.Host, r.Host = t.fake.Scheme, t.fake.Host, ""
+	}
+	return t.base.RoundTrip(r)
+}
+
+// client is an HTTP client that reaches only the fake.
+func (f *fakeSlack) client() *http.Client {
+	u, _ := url.Parse(f.srv.URL)
+	return &http.Client{Timeout: 5 * time.Second, Transport: toFake{fake: u, base: f.srv.Client().Transport}}
+}
 
 func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ws" {
@@ -73,8 +102,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	call := apiCall{Auth: r.Header.Get("Authorization")}
-	if strings.HasPrefix(r.URL.Path, "/hooks/") {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/hooks/"); ok {
 		call.Method = "response_url"
+		call.Host, _, _ = strings.Cut(rest, "/")
 		if err := json.Unmarshal(body, &call.JSON); err != nil {
 			http.Error(w, "bad json", http.StatusBadRequest)
 			return
@@ -86,6 +116,18 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	call.Method = strings.TrimPrefix(r.URL.Path, "/api/")
 	call.Form, _ = url.ParseQuery(string(body))
 	f.mu.Lock()
+	if errCode, ok := f.fail[call.Method]; ok {
+		f.mu.Unlock()
+		f.record(call)
+		writeJSON(w, map[string]any{"ok": false, "error": errCode})
+		return
+	}
+	if f.down && call.Method != "auth.test" {
+		f.mu.Unlock()
+		f.record(call)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	switch call.Method {
 	case "auth.test":
 		f.mu.Unlock()
@@ -219,6 +261,7 @@ type harness struct {
 	resp    *fakeResponder
 	metrics *metrics.Metrics
 	handler http.Handler // all Routes on one mux
+	logs    *syncbuf.Buffer
 	sleeps  chan time.Duration
 	stop    func() // cancels Run and waits for it to return
 }
@@ -235,15 +278,16 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	if o.before != nil {
 		o.before(f)
 	}
-	h := &harness{slack: f, resp: &fakeResponder{}, metrics: metrics.New(), sleeps: make(chan time.Duration, 100)}
+	h := &harness{slack: f, resp: &fakeResponder{}, metrics: metrics.New(), sleeps: make(chan time.Duration, 100), logs: &syncbuf.Buffer{}}
 	cfg := Config{
 		BotToken:      "xoxb-test-token",
 		SigningSecret: testSecret,
 		APIURL:        f.apiURL(),
-		HTTPClient:    &http.Client{Timeout: 5 * time.Second},
+		HTTPClient:    f.client(),
 		Responder:     h.resp,
 		Store:         store.NewMemory(),
 		Metrics:       h.metrics,
+		Logger:        slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if o.appToken {
 		cfg.AppToken = "xapp-test-token"

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,21 +17,21 @@ func wellFormed(s string) string {
 		case '&':
 			rest := s[i:]
 			if !strings.HasPrefix(rest, "&amp;") && !strings.HasPrefix(rest, "&lt;") && !strings.HasPrefix(rest, "&gt;") {
-				return "bare & at " + itoa(i)
+				return "bare & at " + strconv.Itoa(i)
 			}
 		case '<':
 			rest := s[i+1:]
 			if lower := strings.ToLower(rest); !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") &&
 				!strings.HasPrefix(lower, "mailto:") {
-				return "< that is not a link at " + itoa(i)
+				return "< that is not a link at " + strconv.Itoa(i)
 			}
 			end := strings.IndexByte(rest, '>')
 			if end < 0 || strings.IndexByte(rest[:end], '<') >= 0 || !strings.Contains(rest[:end], "|") {
-				return "unclosed link at " + itoa(i)
+				return "unclosed link at " + strconv.Itoa(i)
 			}
 			i += end + 1
 		case '>':
-			return "bare > at " + itoa(i)
+			return "bare > at " + strconv.Itoa(i)
 		}
 	}
 	return ""
@@ -62,9 +63,14 @@ func FuzzMrkdwn(f *testing.F) {
 				}
 			}
 		}
-		r := render(bot.Reply{Text: md, Buttons: []bot.Button{{Label: md, Value: "a|x|zh"}}})
-		if len(r.Blocks) > maxBlocks || width(r.Text) > maxFallback {
-			t.Fatalf("render(%q): %d blocks, fallback width %d", md, len(r.Blocks), width(r.Text))
+		parts := render(bot.Reply{Text: md, Buttons: []bot.Button{{Label: md, Value: "a|x|zh"}}})
+		if len(parts) == 0 || len(parts) > maxParts {
+			t.Fatalf("render(%q): %d messages, want 1..%d", md, len(parts), maxParts)
+		}
+		for _, r := range parts {
+			if len(r.Blocks) > maxBlocks || width(r.Text) > maxFallback || blocksWidth(r.Blocks) > maxMessageText {
+				t.Fatalf("render(%q): %d blocks, fallback width %d, text width %d", md, len(r.Blocks), width(r.Text), blocksWidth(r.Blocks))
+			}
 		}
 	})
 }

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +9,9 @@ import (
 	"net/url"
 
 	"github.com/slack-go/slack"
+
+	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
 // maxBody bounds the size of a request Slack sends us.
@@ -36,12 +38,38 @@ func (a *Adapter) verified(h func(w http.ResponseWriter, r *http.Request, body [
 			err = sv.Ensure()
 		}
 		if err != nil {
-			a.logger.Debug("slack request rejected", "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
+			a.rejected(r, err)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
 		h(w, r, body)
 	})
+}
+
+// rejected counts a request whose signature failed and warns about it at
+// most once a minute: a steady stream of them is most often a wrong
+// SLACK_SIGNING_SECRET, which otherwise shows only as a bot that never
+// answers.
+func (a *Adapter) rejected(r *http.Request, err error) {
+	a.metrics.SlackSignatureFailure()
+	if ok, n := a.sigWarn.Allow(); ok {
+		attrs := []any{"path", r.URL.Path, "remote", r.RemoteAddr, "err", err}
+		if n > 0 {
+			attrs = append(attrs, "suppressed", n)
+		}
+		a.logger.Warn("slack request rejected: bad signature (is SLACK_SIGNING_SECRET right?)", attrs...)
+		return
+	}
+	a.logger.Debug("slack request rejected", "path", r.URL.Path, "remote", r.RemoteAddr, "err", err)
+}
+
+// submit queues j, counting a refusal.
+func (a *Adapter) submit(j work.Job) bool {
+	if a.pool.Submit(j) {
+		return true
+	}
+	a.metrics.WorkRefused(bot.PlatformSlack)
+	return false
 }
 
 // serveEvents handles POST /slack/events: the URL verification challenge
@@ -62,8 +90,8 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 			a.logger.Debug("slack event retried", "event_id", cb.EventID, "retry", retry,
 				"reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
-		if !a.pool.submit(func(ctx context.Context) { a.handleCallback(ctx, cb) }) {
-			a.logger.Warn("slack event refused: too busy; Slack will retry", "event_id", cb.EventID)
+		if j, ok := a.eventJob(cb); ok && !a.submit(j) {
+			a.logger.Warn("slack event refused: too busy or shutting down; Slack will retry", "event_id", cb.EventID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
@@ -88,7 +116,8 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		ResponseURL: form.Get("response_url"),
 		TriggerID:   form.Get("trigger_id"),
 	}
-	if !a.pool.submit(func(ctx context.Context) { a.handleCommand(ctx, cmd) }) {
+	if j, ok := a.commandJob(cmd); ok && !a.submit(j) {
+		// Slack does not redeliver a command: tell the asker instead.
 		writeJSON(w, busyMessage())
 		return
 	}
@@ -109,8 +138,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		return
 	}
 	if value, ok := suggestion(cb); ok {
-		if !a.pool.submit(func(ctx context.Context) { a.handlePress(ctx, cb, value) }) {
-			a.logger.Warn("slack button press refused: too busy", "channel", cb.Channel.ID)
+		if j, ok := a.pressJob(cb, value); ok && !a.submit(j) {
+			a.logger.Warn("slack button press refused: too busy or shutting down", "channel", cb.Channel.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
@@ -123,7 +152,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 func busyMessage() *slack.Msg {
 	return &slack.Msg{
 		ResponseType: slack.ResponseTypeEphemeral,
-		Text:         "我现在有点忙，请稍后再试。 / I'm busy right now; please try again in a moment.",
+		Text:         bot.BusyText,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -321,7 +322,7 @@ func TestFollowUp(t *testing.T) {
 func TestSlashCommand(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.resp.handle = func(_ context.Context, m bot.Message) bot.Reply {
-		if m.Text == "/beian check example.com" {
+		if m.Command == "beian" && m.Args == "check example.com" {
 			return bot.Reply{Outcome: bot.OutcomeCheck, Text: "checking example.com…",
 				FollowUp: func(context.Context) bot.Reply {
 					return bot.Reply{Outcome: bot.OutcomeCheck, Text: "example.com is outside mainland China"}
@@ -339,12 +340,12 @@ func TestSlashCommand(t *testing.T) {
 	seen := h.resp.messages()
 	var texts []string
 	for _, m := range seen {
-		if !m.Addressed || m.ChatID != "C1" || m.UserID != "U1" {
-			t.Errorf("message %+v: want addressed, from U1 in C1", m)
+		if !m.Addressed || m.ChatID != "C1" || m.UserID != "U1" || m.Command != "beian" || m.Text != m.Args {
+			t.Errorf("message %+v: want the beian command, addressed, from U1 in C1", m)
 		}
-		texts = append(texts, m.Text)
+		texts = append(texts, m.Args)
 	}
-	if diff := cmp.Diff([]string{"/beian help", "/beian check example.com"}, texts, cmpopts.SortSlices(lessString)); diff != "" {
+	if diff := cmp.Diff([]string{"help", "check example.com"}, texts, cmpopts.SortSlices(lessString)); diff != "" {
 		t.Errorf("texts (-want +got):\n%s", diff)
 	}
 	var got []string
@@ -363,36 +364,35 @@ func TestSlashCommand(t *testing.T) {
 	}
 }
 
-// TestResponseURLHosts: a response_url is only used on hooks.slack.com (or
-// the configured API host); anything else is never contacted.
+// TestResponseURLHosts: a slash command is answered through a response_url
+// on any of Slack's hosts, GovSlack's included; one anywhere else is never
+// contacted.
 func TestResponseURLHosts(t *testing.T) {
-	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("request to a response_url that is not Slack's: %s", r.URL)
-	}))
-	defer evil.Close()
 	h := newHarness(t, harnessOpts{})
-	for _, u := range []string{evil.URL + "/hooks/x", "https://hooks.slack.com.evil.example/x", "http://hooks.slack.com/x",
-		"https://user@hooks.slack.com/x", "file:///etc/passwd", "not a url"} {
+	foreign := []string{"http://127.0.0.1:1/hooks/x", "https://hooks.slack.com.evil.example/x", "http://hooks.slack.com/x",
+		"https://user@hooks.slack.com/x", "https://hooks.slack.com:8443/x", "file:///etc/passwd", "not a url",
+		"https://evilslack.com/x", "https://slack.com.evil.example/x", "https://[::1]/x"}
+	for _, u := range foreign {
 		h.do("/slack/commands", "application/x-www-form-urlencoded", commandBody("help", u))
 	}
-	h.stop()
-	if got := h.resp.messages(); len(got) != 0 {
-		t.Errorf("commands with foreign response_urls were handled: %v", got)
+	slackHosts := []string{"https://hooks.slack.com/commands/T1/1/abc", "https://HOOKS.slack.com/actions/T1/1/abc",
+		"https://slack.com/x", "https://acme.enterprise.slack.com/x", "https://hooks.slack-gov.com/commands/T1/1/abc"}
+	for i, u := range slackHosts {
+		body := []byte(url.Values{"command": {"/beian"}, "text": {"help"}, "user_id": {"U1"}, "channel_id": {"C1"},
+			"response_url": {u}, "trigger_id": {"trig" + strconv.Itoa(i)}}.Encode())
+		h.do("/slack/commands", "application/x-www-form-urlencoded", body)
 	}
-	for _, tt := range []struct {
-		url string
-		ok  bool
-	}{
-		{"https://hooks.slack.com/commands/T1/1/abc", true},
-		{"https://HOOKS.slack.com/actions/T1/1/abc", true},
-		{h.slack.hookURL(), true},
-		{"http://hooks.slack.com/commands/T1/1/abc", false},
-		{"https://hooks.slack.com:8443/x", false},
-		{"https://slack.com.evil.example/x", false},
-	} {
-		if _, ok := h.a.responseURL(tt.url); ok != tt.ok {
-			t.Errorf("responseURL(%q) ok = %v, want %v", tt.url, ok, tt.ok)
-		}
+	h.stop()
+	if got := len(h.resp.messages()); got != len(slackHosts) {
+		t.Errorf("%d commands handled, want the %d with Slack's response_urls", got, len(slackHosts))
+	}
+	var hosts []string
+	for _, c := range h.slack.recorded("response_url") {
+		hosts = append(hosts, c.Host)
+	}
+	want := []string{"HOOKS.slack.com", "acme.enterprise.slack.com", "hooks.slack-gov.com", "hooks.slack.com", "slack.com"}
+	if diff := cmp.Diff(want, hosts, cmpopts.SortSlices(lessString)); diff != "" {
+		t.Errorf("response_url hosts posted to (-want +got):\n%s", diff)
 	}
 }
 

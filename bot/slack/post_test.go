@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -76,35 +77,10 @@ func TestRateLimitTooLong(t *testing.T) {
 	}
 }
 
-// TestPacing: posts to one channel are spaced a second apart; other
-// channels are not held up.
-func TestPacing(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	p := newPacer(time.Second, func() time.Time { return now })
-	steps := []struct {
-		advance time.Duration
-		channel string
-		want    time.Duration
-	}{
-		{0, "C1", 0},
-		{0, "C1", time.Second},
-		{0, "C1", 2 * time.Second},
-		{0, "C2", 0},
-		{1500 * time.Millisecond, "C1", 1500 * time.Millisecond},
-		{10 * time.Second, "C1", 0},
-	}
-	for i, s := range steps {
-		now = now.Add(s.advance)
-		if got := p.reserve(s.channel); got != s.want {
-			t.Errorf("step %d: reserve(%s) = %v, want %v", i, s.channel, got, s.want)
-		}
-	}
-}
-
+// TestPacingPosts: posts to one channel are spaced a second apart.
 func TestPacingPosts(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
 	fixed := time.Unix(1_700_000_000, 0)
-	h.a.pacer.now = func() time.Time { return fixed }
+	h := newHarness(t, harnessOpts{cfg: func(c *Config) { c.Now = func() time.Time { return fixed } }})
 	h.event(t, "Ev1", mention("1.1"))
 	h.event(t, "Ev2", mention("1.2"))
 	h.stop()
@@ -119,11 +95,13 @@ func TestPacingPosts(t *testing.T) {
 // TestPacingFlood: when a channel is flooded, replies whose posting slot
 // falls after their deadline are dropped instead of holding a worker.
 func TestPacingFlood(t *testing.T) {
-	h := newHarness(t, harnessOpts{cfg: func(c *Config) { c.WorkTimeout = 5 * time.Second }})
 	fixed := time.Unix(1_700_000_000, 0)
-	h.a.pacer.now = func() time.Time { return fixed }
+	h := newHarness(t, harnessOpts{cfg: func(c *Config) {
+		c.WorkTimeout = 5 * time.Second
+		c.Now = func() time.Time { return fixed }
+	}})
 	for i := range 7 {
-		h.event(t, "Ev"+itoa(i), mention("1."+itoa(i)))
+		h.event(t, "Ev"+strconv.Itoa(i), mention("1."+strconv.Itoa(i)))
 	}
 	h.stop()
 	if got := len(h.slack.recorded("chat.postMessage")); got != 5 {

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -24,6 +25,12 @@ const (
 	maxButtonText = 75
 	// maxFallback bounds the notification text sent next to the blocks.
 	maxFallback = 300
+	// maxMessageText bounds the text of all blocks of one message: Slack
+	// refuses more than about 12,000 characters (msg_blocks_too_long).
+	maxMessageText = 12_000
+	// maxParts bounds the messages one reply is split into; the rest is
+	// cut, marked with "…".
+	maxParts = 4
 )
 
 // suggestBlockID names the actions block holding suggestion buttons; its
@@ -45,53 +52,85 @@ type rendered struct {
 	Text   string
 }
 
-// render turns a reply into Block Kit: its Markdown text as mrkdwn sections
-// (split to respect the section limit) and its suggestions as buttons.
-func render(rep bot.Reply) rendered {
+// render turns a reply into Block Kit messages: its Markdown text as
+// mrkdwn sections (split to respect the section limit), as many messages
+// as the per-message limits need (at most maxParts), and its suggestions
+// as buttons under the last one.
+func render(rep bot.Reply) []rendered {
 	chunks := splitMrkdwn(toMrkdwn(rep.Text), maxSectionText)
+	buttons, buttonsWidth := buttonBlock(rep.Buttons)
+	budget := maxMessageText - buttonsWidth
 	room := maxBlocks
-	if len(rep.Buttons) > 0 {
+	if buttons != nil {
 		room--
 	}
-	if len(chunks) > room {
-		chunks = chunks[:room]
-		chunks[room-1] = cutToWidth(chunks[room-1], maxSectionText-1) + "…"
-	}
-	var out rendered
+	var parts [][]string
+	var cur []string
+	curW := 0
 	for _, c := range chunks {
-		out.Blocks = append(out.Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
-	}
-	if len(rep.Buttons) > 0 {
-		var elems []slack.BlockElement
-		for i, b := range rep.Buttons {
-			if i == maxButtons {
-				break
-			}
-			label := strings.TrimSpace(b.Label)
-			if width(label) > maxButtonText {
-				label = cutRunes(label, maxButtonText-1) + "…"
-			}
-			if label == "" {
-				label = "…"
-			}
-			elems = append(elems, slack.NewButtonBlockElement(
-				suggestActionPrefix+itoa(i), b.Value,
-				slack.NewTextBlockObject(slack.PlainTextType, label, true, false)))
+		w := width(c)
+		if len(cur) > 0 && (curW+w > budget || len(cur) == room) {
+			parts = append(parts, cur)
+			cur, curW = nil, 0
 		}
-		out.Blocks = append(out.Blocks, slack.NewActionBlock(suggestBlockID, elems...))
+		cur = append(cur, c)
+		curW += w
 	}
-	if len(chunks) > 0 {
-		first, _, _ := strings.Cut(chunks[0], "\n\n")
-		out.Text = cutToWidth(first, maxFallback)
+	if len(cur) > 0 {
+		parts = append(parts, cur)
+	}
+	if len(parts) > maxParts {
+		parts = parts[:maxParts]
+		last := parts[maxParts-1]
+		last[len(last)-1] = cutToWidth(last[len(last)-1], maxSectionText-1) + "…"
+	}
+	if len(parts) == 0 && buttons != nil {
+		parts = [][]string{nil}
+	}
+	out := make([]rendered, len(parts))
+	for i, p := range parts {
+		for _, c := range p {
+			out[i].Blocks = append(out[i].Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
+		}
+		if len(p) > 0 {
+			first, _, _ := strings.Cut(p[0], "\n\n")
+			out[i].Text = cutToWidth(first, maxFallback)
+		}
+	}
+	if buttons != nil {
+		last := &out[len(out)-1]
+		last.Blocks = append(last.Blocks, buttons)
 	}
 	return out
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
+// buttonBlock renders suggestions as one actions block (nil for none) and
+// returns the width of its labels, which count towards the message's text.
+// Further kinds of buttons (feedback, hand-off) go in blocks of their own
+// next to it.
+func buttonBlock(buttons []bot.Button) (slack.Block, int) {
+	if len(buttons) == 0 {
+		return nil, 0
 	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	var elems []slack.BlockElement
+	total := 0
+	for i, b := range buttons {
+		if i == maxButtons {
+			break
+		}
+		label := strings.TrimSpace(b.Label)
+		if width(label) > maxButtonText {
+			label = cutRunes(label, maxButtonText-1) + "…"
+		}
+		if label == "" {
+			label = "…"
+		}
+		total += width(label)
+		elems = append(elems, slack.NewButtonBlockElement(
+			suggestActionPrefix+strconv.Itoa(i), b.Value,
+			slack.NewTextBlockObject(slack.PlainTextType, label, true, false)))
+	}
+	return slack.NewActionBlock(suggestBlockID, elems...), total
 }
 
 // toMrkdwn converts the reply Markdown subset (paragraphs, "- " list items,

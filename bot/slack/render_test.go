@@ -98,7 +98,11 @@ func goldenReplies() map[string]bot.Reply {
 func TestRenderGolden(t *testing.T) {
 	for name, rep := range goldenReplies() {
 		t.Run(name, func(t *testing.T) {
-			r := render(rep)
+			parts := render(rep)
+			if len(parts) != 1 {
+				t.Fatalf("%d messages, want 1", len(parts))
+			}
+			r := parts[0]
 			for i, b := range r.Blocks {
 				if sec, ok := b.(*slack.SectionBlock); ok {
 					if w := width(sec.Text.Text); w > maxSectionText || w == 0 {
@@ -134,36 +138,91 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// blocksWidth is the text of blocks as Slack counts it towards a message's
+// limit: section texts and button labels.
+func blocksWidth(blocks []slack.Block) int {
+	n := 0
+	for _, b := range blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			n += width(b.Text.Text)
+		case *slack.ActionBlock:
+			for _, e := range b.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					n += width(btn.Text.Text)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestRenderLimits: a long answer is split into messages that each stay
+// under Slack's limits (blocks, section text, total text), the suggestions
+// go under the last, and what does not fit in maxParts messages is cut
+// with a mark.
 func TestRenderLimits(t *testing.T) {
 	var buttons []bot.Button
 	for range 30 {
 		buttons = append(buttons, bot.Button{Label: strings.Repeat("问", 100), Value: "a|x|zh"})
 	}
-	r := render(bot.Reply{Text: strings.Repeat(strings.Repeat("字", 2999)+"\n\n", 60), Buttons: buttons})
-	if len(r.Blocks) != maxBlocks {
-		t.Errorf("%d blocks, want the maximum %d", len(r.Blocks), maxBlocks)
+	tests := []struct {
+		name       string
+		paragraphs int
+		parts      int
+		cut        bool
+	}{
+		{"fits in one", 3, 1, false},
+		{"split in two", 5, 2, false},
+		{"cut after the last part", 60, maxParts, true},
 	}
-	raw, _ := json.Marshal(r.Blocks[len(r.Blocks)-1])
-	var act struct {
-		BlockID  string `json:"block_id"`
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Text     struct{ Text string }
-		} `json:"elements"`
-	}
-	if err := json.Unmarshal(raw, &act); err != nil {
-		t.Fatal(err)
-	}
-	if act.BlockID != suggestBlockID || len(act.Elements) != maxButtons {
-		t.Fatalf("last block %s with %d elements, want %s with %d", act.BlockID, len(act.Elements), suggestBlockID, maxButtons)
-	}
-	for _, e := range act.Elements {
-		if n := utf8.RuneCountInString(e.Text.Text); n > maxButtonText {
-			t.Errorf("button %s label %d characters, want ≤ %d", e.ActionID, n, maxButtonText)
-		}
-	}
-	if w := width(r.Text); w > maxFallback {
-		t.Errorf("fallback text width %d, want ≤ %d", w, maxFallback)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Repeat(strings.Repeat("字", 2999)+"\n\n", tt.paragraphs)
+			parts := render(bot.Reply{Text: text, Buttons: buttons})
+			if len(parts) != tt.parts {
+				t.Fatalf("%d messages, want %d", len(parts), tt.parts)
+			}
+			for i, r := range parts {
+				if len(r.Blocks) > maxBlocks {
+					t.Errorf("message %d: %d blocks, want ≤ %d", i, len(r.Blocks), maxBlocks)
+				}
+				if w := blocksWidth(r.Blocks); w > maxMessageText {
+					t.Errorf("message %d: text width %d, want ≤ %d", i, w, maxMessageText)
+				}
+				if w := width(r.Text); w > maxFallback {
+					t.Errorf("message %d: fallback text width %d, want ≤ %d", i, w, maxFallback)
+				}
+				_, hasButtons := r.Blocks[len(r.Blocks)-1].(*slack.ActionBlock)
+				if hasButtons != (i == len(parts)-1) {
+					t.Errorf("message %d of %d: buttons %v, want them on the last only", i+1, len(parts), hasButtons)
+				}
+			}
+			last := parts[len(parts)-1].Blocks
+			sec := last[len(last)-2].(*slack.SectionBlock)
+			if cut := strings.HasSuffix(sec.Text.Text, "…"); cut != tt.cut {
+				t.Errorf("last section ends with the cut mark: %v, want %v", cut, tt.cut)
+			}
+			raw, _ := json.Marshal(last[len(last)-1])
+			var act struct {
+				BlockID  string `json:"block_id"`
+				Elements []struct {
+					ActionID string `json:"action_id"`
+					Text     struct{ Text string }
+				} `json:"elements"`
+			}
+			if err := json.Unmarshal(raw, &act); err != nil {
+				t.Fatal(err)
+			}
+			if act.BlockID != suggestBlockID || len(act.Elements) != maxButtons {
+				t.Fatalf("last block %s with %d elements, want %s with %d", act.BlockID, len(act.Elements), suggestBlockID, maxButtons)
+			}
+			for _, e := range act.Elements {
+				if n := utf8.RuneCountInString(e.Text.Text); n > maxButtonText {
+					t.Errorf("button %s label %d characters, want ≤ %d", e.ActionID, n, maxButtonText)
+				}
+			}
+		})
 	}
 }
 
@@ -174,10 +233,12 @@ func TestPlainText(t *testing.T) {
 	}{
 		{"<@UBOT> 备案要多久", "备案要多久", true},
 		{"hey <@UBOT|beianbot>, help", "hey , help", true},
-		{"<@U2> said &lt;b&gt; &amp; more", "@U2 said <b> & more", false},
-		{"ask <@U2|alice> in <#C1|general>", "ask @alice in #general", false},
-		{"<!here> check <http://example.com|example.com>", "@here check example.com", false},
-		{"<!subteam^S1|@ops> <!date^1392734382^{date}|Feb 18>", "@ops Feb 18", false},
+		{"<@U2> said &lt;b&gt; &amp; more", "said <b> & more", false},
+		{"ask <@U2|alice> in <#C1|general>", "ask in", false},
+		{"<!here> check <http://example.com|example.com>", "check example.com", false},
+		{"<!channel><!everyone>备案", "备案", false},
+		{"<!subteam^S1|@ops> <!date^1392734382^{date}|Feb 18>", "Feb 18", false},
+		{"a<@U2>b", "a b", false},
 		{"mail <mailto:a@b.example|a@b.example> or <https://x.example/a?b=1&amp;c=2>", "mail a@b.example or https://x.example/a?b=1&c=2", false},
 		{"unclosed < bracket", "unclosed < bracket", false},
 		{"typed entity stays as typed: &amp;lt;", "typed entity stays as typed: &lt;", false},

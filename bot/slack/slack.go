@@ -15,16 +15,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/beianbot/beianbot/internal/clock"
-
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/clock"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/secret"
 	"github.com/beianbot/beianbot/internal/store"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
 // DefaultAPIURL is the Slack Web API base used when Config.APIURL is empty.
@@ -43,7 +43,8 @@ type webAPI interface {
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
 }
 
-// Config configures an Adapter.
+// Config configures an Adapter. Zero durations and counts take the
+// defaults given; a negative one turns that setting off (work.Default).
 type Config struct {
 	// BotToken is the bot token (xoxb-…). Required.
 	BotToken secret.String
@@ -59,7 +60,8 @@ type Config struct {
 
 	// Responder answers messages (a *bot.Responder). Required.
 	Responder responder
-	// Store remembers handled event ids; nil means in memory.
+	// Store remembers handled event ids and, when it is shared between
+	// replicas, paces posts for all of them; nil means in memory.
 	Store store.Store
 	// Metrics may be nil.
 	Metrics *metrics.Metrics
@@ -83,6 +85,12 @@ type Config struct {
 	// MaxTries bounds the attempts of one API call that is rate limited
 	// (default 3).
 	MaxTries int
+	// DrainTimeout bounds how long Run finishes acknowledged work after its
+	// context ends, when nobody called Drain with a tighter deadline
+	// (default 9 s).
+	DrainTimeout time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
 }
 
 // Adapter serves one Slack app. Create it with New, serve its Routes on the
@@ -101,16 +109,22 @@ type Adapter struct {
 	botUserID string
 	botID     string
 
-	pool            *pool
-	workers         int
-	workTimeout     time.Duration
+	pool            *work.Pool
+	dedup           work.Dedup
 	followUpTimeout time.Duration
 	maxTries        int
-	pacer           *pacer
+	paceInterval    time.Duration
+	pacer           *work.Pacer
+	drainTimeout    time.Duration
+	link            *work.Link
+	// sigWarn rate-limits the warning about rejected signatures.
+	sigWarn *work.Throttle
 	// sleep waits d or until ctx ends; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 
-	runOnce sync.Once
+	runOnce   sync.Once
+	cutMu     sync.Mutex
+	cutLogged int
 }
 
 // New checks the configuration, calls auth.test to learn the bot's own user
@@ -135,6 +149,15 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
 		return nil, fmt.Errorf("slack api url %q: want an absolute http(s) URL", cfg.APIURL)
 	}
+	if cfg.Store == nil {
+		cfg.Store = store.NewMemory()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	a := &Adapter{
 		secret:          cfg.SigningSecret,
 		apiURL:          base,
@@ -143,20 +166,22 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		store:           cfg.Store,
 		metrics:         cfg.Metrics,
 		logger:          cfg.Logger,
-		workers:         orDefault(cfg.Workers, 64),
-		workTimeout:     orDefault(cfg.WorkTimeout, 9*time.Second),
-		followUpTimeout: orDefault(cfg.FollowUpTimeout, 8*time.Second),
-		maxTries:        orDefault(cfg.MaxTries, 3),
-		pacer:           newPacer(orDefault(cfg.PaceInterval, time.Second), time.Now),
+		followUpTimeout: work.Default(cfg.FollowUpTimeout, 8*time.Second),
+		maxTries:        max(work.Default(cfg.MaxTries, 3), 1),
+		paceInterval:    work.Default(cfg.PaceInterval, time.Second),
+		pacer:           work.NewPacer(cfg.Store, cfg.Now, cfg.Logger),
+		drainTimeout:    work.Default(cfg.DrainTimeout, 9*time.Second),
+		link:            work.NewLink(cfg.Now),
+		sigWarn:         work.NewThrottle(time.Minute, cfg.Now),
 		sleep:           clock.Sleep,
+		pool: work.NewPool(work.PoolConfig{
+			Workers: cfg.Workers,
+			Queue:   cfg.Queue,
+			Timeout: work.Default(cfg.WorkTimeout, 9*time.Second),
+			Logger:  cfg.Logger,
+		}),
+		dedup: work.Dedup{Store: cfg.Store, TTL: dedupTTL, Platform: bot.PlatformSlack, Metrics: cfg.Metrics, Logger: cfg.Logger},
 	}
-	if a.store == nil {
-		a.store = store.NewMemory()
-	}
-	if a.logger == nil {
-		a.logger = slog.New(slog.DiscardHandler)
-	}
-	a.pool = newPool(orDefault(cfg.Queue, 1024))
 	debugLog := slog.NewLogLogger(a.logger.Handler(), slog.LevelDebug)
 	opts := []slack.Option{
 		slack.OptionAPIURL(cfg.APIURL),
@@ -184,17 +209,11 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("slack auth.test: %w", err)
 	}
+	a.link.Up()
 	a.botUserID, a.botID = auth.UserID, auth.BotID
 	a.logger.Info("slack connected", "team", auth.Team, "bot_user", auth.UserID, "bot_id", auth.BotID,
 		"socket_mode", a.socket != nil, "http", a.secret != "")
 	return a, nil
-}
-
-func orDefault[T int | time.Duration](v, def T) T {
-	if v > 0 {
-		return v
-	}
-	return def
 }
 
 // Routes returns the HTTP handlers for the Events API, slash commands and
@@ -210,20 +229,46 @@ func (a *Adapter) Routes() map[string]http.Handler {
 	}
 }
 
-// Run handles acknowledged events, and holds the Socket Mode connection when
-// an app token is set, until ctx ends; then it finishes the events already
-// acknowledged and returns.
+// Run holds the Socket Mode connection when an app token is set, until
+// ctx ends; then it drains (see Drain) within DrainTimeout and returns.
+// Work acknowledged through Routes is handled whether or not Run runs.
 func (a *Adapter) Run(ctx context.Context) error {
 	first := false
 	a.runOnce.Do(func() { first = true })
 	if !first {
 		return errors.New("slack adapter: Run called twice")
 	}
-	var wg sync.WaitGroup
 	if a.socket != nil {
-		wg.Go(func() { a.runSocket(ctx) })
+		a.runSocket(ctx)
+	} else {
+		<-ctx.Done()
 	}
-	a.pool.run(ctx, a.workers, a.workTimeout, a.logger)
-	wg.Wait()
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.drainTimeout)
+	defer cancel()
+	a.Drain(dctx)
 	return nil
+}
+
+// Drain stops taking work (new events get 503, so that Slack redelivers
+// them, maybe to another replica) and finishes what was acknowledged.
+// What cannot be finished before ctx's deadline is cut, and its asker told
+// to ask again. It returns how many were cut; it may be called more than
+// once, and Run calls it too.
+func (a *Adapter) Drain(ctx context.Context) int {
+	n := a.pool.Drain(ctx)
+	a.cutMu.Lock()
+	defer a.cutMu.Unlock()
+	if added := n - a.cutLogged; added > 0 {
+		a.cutLogged = n
+		a.metrics.WorkCut(bot.PlatformSlack, added)
+		a.logger.Warn("slack work cut at shutdown; askers told to ask again", "count", added)
+	}
+	return n
+}
+
+// Status implements bot.StatusReporter: whether the last exchange with
+// Slack (auth.test, a Web API call, the Socket Mode connection) worked.
+func (a *Adapter) Status() bot.Status {
+	c, since, last := a.link.State()
+	return bot.Status{Platform: bot.PlatformSlack, Connected: c, Since: since, LastError: last}
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -44,7 +45,8 @@ func (a *Adapter) runSocket(ctx context.Context) {
 		if time.Since(start) > maxReconnect {
 			wait = minReconnect
 		}
-		a.logger.Error("slack socket mode stopped; reconnecting", "err", err, "in", wait)
+		a.link.Down(fmt.Sprintf("socket mode: %v", err))
+		a.logger.Error("slack socket mode stopped; reconnecting", "err", err, "in", wait.String())
 		if a.sleep(ctx, wait) != nil {
 			break
 		}
@@ -62,12 +64,15 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeConnecting:
 		a.logger.Debug("slack socket mode connecting")
 	case socketmode.EventTypeConnected:
+		a.link.Up()
 		a.logger.Info("slack socket mode connected")
 	case socketmode.EventTypeConnectionError:
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
-			a.logger.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "in", e.Backoff, "err", e.ErrorObj)
+			a.link.Down(fmt.Sprintf("socket mode connection: %v", e.ErrorObj))
+			a.logger.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "in", e.Backoff.String(), "err", e.ErrorObj)
 		}
 	case socketmode.EventTypeInvalidAuth:
+		a.link.Down("socket mode: the app-level token was rejected")
 		a.logger.Error("slack socket mode: the app-level token was rejected")
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		a.logger.Warn("slack socket mode connection error", "type", string(evt.Type))
@@ -88,11 +93,12 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 			return
 		}
 		cb, err := parseCallback(evt.Request.Payload)
-		if err == nil && cb.Type == "event_callback" &&
-			!a.pool.submit(func(ctx context.Context) { a.handleCallback(ctx, cb) }) {
-			// Not acknowledged: Slack redelivers it, maybe to another replica.
-			a.logger.Warn("slack event refused: too busy or shutting down", "event_id", cb.EventID)
-			return
+		if err == nil && cb.Type == "event_callback" {
+			if j, ok := a.eventJob(cb); ok && !a.submit(j) {
+				// Not acknowledged: Slack redelivers it, maybe to another replica.
+				a.logger.Warn("slack event refused: too busy or shutting down", "event_id", cb.EventID)
+				return
+			}
 		}
 		a.ack(ctx, evt.Request.EnvelopeID, nil)
 	case socketmode.EventTypeSlashCommand:
@@ -100,7 +106,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		if !a.pool.submit(func(ctx context.Context) { a.handleCommand(ctx, cmd) }) {
+		if j, ok := a.commandJob(cmd); ok && !a.submit(j) {
 			a.ack(ctx, evt.Request.EnvelopeID, busyMessage())
 			return
 		}
@@ -110,10 +116,11 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 			return
 		}
 		cb, ok := evt.Data.(slack.InteractionCallback)
-		if value, pressed := suggestion(cb); ok && pressed &&
-			!a.pool.submit(func(ctx context.Context) { a.handlePress(ctx, cb, value) }) {
-			a.logger.Warn("slack button press refused: too busy or shutting down", "channel", cb.Channel.ID)
-			return
+		if value, pressed := suggestion(cb); ok && pressed {
+			if j, ok := a.pressJob(cb, value); ok && !a.submit(j) {
+				a.logger.Warn("slack button press refused: too busy or shutting down", "channel", cb.Channel.ID)
+				return
+			}
 		}
 		a.ack(ctx, evt.Request.EnvelopeID, nil)
 	}

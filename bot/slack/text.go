@@ -5,9 +5,11 @@ import (
 )
 
 // plainText turns the text of an incoming Slack message into what the user
-// typed: Slack's markup (<url|label>, <@U123>, <#C123|name>, <!here>) becomes
-// its readable form, &amp; &lt; &gt; are unescaped, and the mention of the
-// bot (botUserID) is removed. mentioned reports whether it was there.
+// typed, without chat syntax: every mention (<@U123>, <!here>,
+// <!subteam^S1|@ops>) and channel reference (<#C123|name>) is removed, a
+// link shows its label or address, a date its text, and &amp; &lt; &gt;
+// are unescaped. mentioned reports whether the bot (botUserID) was
+// mentioned.
 func plainText(s, botUserID string) (text string, mentioned bool) {
 	var b strings.Builder
 	for {
@@ -27,25 +29,17 @@ func plainText(s, botUserID string) (text string, mentioned bool) {
 		case strings.HasPrefix(ref, "@"):
 			if botUserID != "" && ref[1:] == botUserID {
 				mentioned = true
-				continue
 			}
-			if hasLabel && label != "" {
-				b.WriteString("@" + label)
-			} else {
-				b.WriteString(ref)
-			}
+			b.WriteByte(' ') // what was on either side stays apart
 		case strings.HasPrefix(ref, "#"):
-			if hasLabel && label != "" {
-				b.WriteString("#" + label)
-			} else {
-				b.WriteString(ref)
-			}
+			b.WriteByte(' ')
 		case strings.HasPrefix(ref, "!"):
-			if hasLabel && label != "" {
+			// <!date^…|text> shows text the user wrote; the rest
+			// (<!here>, <!channel>, <!subteam^…>) are mentions.
+			if strings.HasPrefix(ref, "!date^") && hasLabel {
 				b.WriteString(label)
 			} else {
-				cmd, _, _ := strings.Cut(ref[1:], "^")
-				b.WriteString("@" + cmd)
+				b.WriteByte(' ')
 			}
 		default: // a link: "mailto:a@b.c|a@b.c", "http://example.com|example.com"
 			if hasLabel && label != "" {
