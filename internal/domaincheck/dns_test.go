@@ -60,7 +60,7 @@ func startDNS(t *testing.T, records ...string) *fakeDNS {
 	return f
 }
 
-// add puts a record in the zone; only before the zone is queried.
+// add puts a record in the zone; only before the server starts.
 func (f *fakeDNS) add(t *testing.T, record string) {
 	t.Helper()
 	rr, err := dns.NewRR(record)
@@ -121,7 +121,7 @@ func (f *fakeDNS) serve(w dns.ResponseWriter, q *dns.Msg, overTCP bool) {
 }
 
 func TestResolve(t *testing.T) {
-	f := startDNS(t,
+	records := []string{
 		"a.example. 60 IN A 1.2.3.4",
 		"a.example. 60 IN A 1.2.3.5",
 		"a.example. 60 IN AAAA 2400:3200::1",
@@ -138,7 +138,7 @@ func TestResolve(t *testing.T) {
 		// The resolver does not follow this CNAME itself: the client asks again.
 		"half.example. 60 IN CNAME external.example.",
 		"external.example. 60 IN A 4.4.4.4",
-	)
+	}
 	// Chains of 8 and 9 CNAMEs, answered whole ("one") or one hop per query
 	// ("hop", every target starting "external."), and 8 in one answer that
 	// then needs a second query.
@@ -149,11 +149,12 @@ func TestResolve(t *testing.T) {
 		name := c.start
 		for i := 1; i <= c.n; i++ {
 			next := fmt.Sprintf("%s%d.%s", c.prefix, i, c.start)
-			f.add(t, name+" 60 IN CNAME "+next)
+			records = append(records, name+" 60 IN CNAME "+next)
 			name = next
 		}
-		f.add(t, name+" 60 IN A 4.4.4.8")
+		records = append(records, name+" 60 IN A 4.4.4.8")
 	}
+	f := startDNS(t, records...)
 	r := resolver{server: f.addr, timeout: 300 * time.Millisecond}
 	tests := []struct {
 		name      string
