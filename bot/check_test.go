@@ -537,3 +537,23 @@ func TestConsoleChecksUnlimited(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckLanguageOfDeliveredCommand: a command delivered as one (a slash
+// command) is answered in the language of its words, the command's
+// included.
+func TestCheckLanguageOfDeliveredCommand(t *testing.T) {
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"blocked.example.cn": blockedResult()}}
+	r := newCheckResponder(t, nil, fc, nil, nil)
+	for _, tt := range []struct{ command, args, want string }{
+		{"check", "blocked.example.cn", "Checking blocked.example.cn…"},
+		{"beian", "check blocked.example.cn", "Checking blocked.example.cn…"},
+		{"beian", "检查 blocked.example.cn", "正在检查 blocked.example.cn…"},
+		{"check", "", "Tell me which domain to check, e.g. `/beian check example.com`"},
+		{"beian", "检查", "请告诉我要检查的域名，例如：`/beian check example.com`"},
+	} {
+		msg := Message{Platform: PlatformSlack, ChatID: "c", UserID: "u", Command: tt.command, Args: tt.args, Text: tt.args, Addressed: true}
+		if got := r.Handle(context.Background(), msg); got.Text != tt.want {
+			t.Errorf("/%s %s = %q, want %q", tt.command, tt.args, got.Text, tt.want)
+		}
+	}
+}

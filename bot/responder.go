@@ -151,6 +151,10 @@ func (r *Responder) handle(ctx context.Context, msg Message) Reply {
 		if !msg.Direct && !msg.Addressed {
 			return r.answer(msg, text)
 		}
+		if msg.Command != "" {
+			// The command word tells the language as much as the text.
+			text = msg.Command + " " + msg.Args
+		}
 		if cmd.arg == "" {
 			lang := checkLang(text, "")
 			return Reply{Outcome: OutcomeRefused, Lang: lang, Text: pick(lang,
