@@ -27,7 +27,7 @@ type fakeDNS struct {
 	tcp  atomic.Int32        // queries over TCP
 }
 
-func startDNS(t *testing.T, records ...string) *fakeDNS {
+func startDNS(t testing.TB, records ...string) *fakeDNS {
 	t.Helper()
 	f := &fakeDNS{zone: map[string][]dns.RR{}}
 	for _, r := range records {
@@ -61,7 +61,7 @@ func startDNS(t *testing.T, records ...string) *fakeDNS {
 }
 
 // add puts a record in the zone; only before the server starts.
-func (f *fakeDNS) add(t *testing.T, record string) {
+func (f *fakeDNS) add(t testing.TB, record string) {
 	t.Helper()
 	rr, err := dns.NewRR(record)
 	if err != nil {
