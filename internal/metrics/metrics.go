@@ -24,6 +24,7 @@ type Metrics struct {
 	dedupHits     *prometheus.CounterVec
 	storeErrors   *prometheus.CounterVec
 	storeUp       *prometheus.GaugeVec
+	duplicates    prometheus.Counter
 	faqEntries    prometheus.Gauge
 	faqReloaded   prometheus.Gauge
 	faqReloadFail prometheus.Counter
@@ -82,6 +83,10 @@ func New() *Metrics {
 			Name: "beianbot_store_up",
 			Help: "1 while the shared store answers, 0 while state is kept in memory instead; absent without a shared store.",
 		}, []string{"store"}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "beianbot_duplicate_answers_total",
+			Help: "Events taken as new by this replica's memory while the shared store was down: another replica may have answered them too.",
+		}),
 		faqEntries: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "beianbot_faq_entries",
 			Help: "FAQ entries loaded.",
@@ -99,7 +104,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.messages, m.replies, m.matchScore, m.matchDuration, m.checkDuration,
-		m.checkVerdicts, m.apiErrors, m.apiRetries, m.dedupHits, m.storeErrors, m.storeUp,
+		m.checkVerdicts, m.apiErrors, m.apiRetries, m.dedupHits, m.storeErrors, m.storeUp, m.duplicates,
 		m.faqEntries, m.faqReloaded, m.faqReloadFail,
 	)
 	m.adapters = newAdapterMetrics(m.Registry)
@@ -173,6 +178,34 @@ func (m *Metrics) StoreUp(up bool) {
 		}
 		m.storeUp.WithLabelValues("redis").Set(v)
 	}
+}
+
+// DuplicateAnswer counts one event whose dedup was decided in memory while
+// the shared store was down, so that it may be answered twice.
+func (m *Metrics) DuplicateAnswer() {
+	if m != nil {
+		m.duplicates.Inc()
+	}
+}
+
+// WatchAdapter exposes beianbot_adapter_connected{platform}, read from
+// connected at each scrape. Watching a platform again replaces nothing:
+// the first function given for it stays.
+func (m *Metrics) WatchAdapter(platform string, connected func() bool) {
+	if m == nil {
+		return
+	}
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "beianbot_adapter_connected",
+		Help:        "1 while the chat adapter reaches its platform, 0 while it cannot.",
+		ConstLabels: prometheus.Labels{"platform": platform},
+	}, func() float64 {
+		if connected() {
+			return 1
+		}
+		return 0
+	})
+	_ = m.Registry.Register(g) // AlreadyRegisteredError: keep the first
 }
 
 // FAQLoaded records a successful FAQ load of n entries at t.

@@ -17,6 +17,9 @@ func touch(m *Metrics) {
 	m.DedupHit("slack")
 	m.StoreError("first_seen")
 	m.StoreUp(false)
+	m.DuplicateAnswer()
+	m.WatchAdapter("slack", func() bool { return true })
+	m.WatchAdapter("slack", func() bool { return false }) // again: ignored
 	m.FAQLoaded(3, time.Unix(1_700_000_000, 0))
 	m.FAQReloadFailed()
 	m.SlackSignatureFailure()
@@ -50,7 +53,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("metric %s does not start with beianbot_", name)
 		}
 	}
-	if ours != 17 {
-		t.Errorf("%d beianbot_ metric families after recording one of each, want 17", ours)
+	if ours != 19 {
+		t.Errorf("%d beianbot_ metric families after recording one of each, want 19", ours)
 	}
 }

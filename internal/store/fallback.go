@@ -13,21 +13,25 @@ import (
 // Remote is a shared store that can be probed, such as *Redis.
 type Remote interface {
 	Store
-	// Ping reports whether the store answers.
-	Ping(ctx context.Context) error
+	// Probe reports whether the store works: whether a new connection can
+	// log in and write, not merely whether the server answers.
+	Probe(ctx context.Context) error
 }
 
 // FallbackConfig configures a Fallback.
 type FallbackConfig struct {
 	// Remote is the shared store. Required.
 	Remote Remote
+	// MemoryBytes bounds each of the two memory stores that answer while
+	// Remote is down (default DefaultMemoryBytes).
+	MemoryBytes int64
 	// Metrics may be nil.
 	Metrics *metrics.Metrics
 	// Logger may be nil (nothing is logged).
 	Logger *slog.Logger
 	// OpTimeout bounds one call to Remote (default 500ms).
 	OpTimeout time.Duration
-	// ProbeInterval is how often Run pings Remote (default 1s).
+	// ProbeInterval is how often Run probes Remote (default 1s).
 	ProbeInterval time.Duration
 	// LogEvery is the least time between two log lines about Remote going
 	// away or coming back (default 30s); lines in between are counted and
@@ -39,13 +43,20 @@ type FallbackConfig struct {
 // answering from memory while the Remote is unreachable.
 //
 // It is a circuit breaker: while Remote answers, every call goes to it
-// (bounded by OpTimeout). The first call that fails marks Remote down, and
-// from then on calls are answered from memory at once, without waiting on a
-// dead server, each counted as a store error. Run pings Remote in the
-// background, which finds outages even when idle and marks Remote up again
-// when it answers. A Fallback starts up
-// (optimistically) and never blocks: Run's first ping finds out at once
-// whether Remote is there.
+// (bounded by OpTimeout). The first call that fails, for whatever reason
+// (unreachable, out of memory, paused, refused credentials), marks Remote
+// down, and from then on calls are answered from memory at once, without
+// waiting on a broken server, each counted as a store error. Run probes
+// Remote in the background with what the calls need, a new connection that
+// logs in and writes, so it finds outages even when idle and marks Remote
+// up only when it works again, not merely when it answers PING. A Fallback
+// starts up (optimistically) and never blocks: Run's first probe finds out
+// at once whether Remote is there.
+//
+// A dedup decision made in memory while Remote is down is counted in
+// beianbot_duplicate_answers_total: another replica may answer the same
+// event. When Remote works again, the keys first seen during the outage
+// are written to it (if absent), so that no replica answers them again.
 //
 // Memory mirrors FirstSeen and Set even while Remote is up, so that during
 // an outage a replica still recognises the events and cached checks it has
@@ -69,10 +80,14 @@ type Fallback struct {
 // NewFallback returns a Fallback over cfg.Remote. It does not contact the
 // Remote; run Run to detect outages ending.
 func NewFallback(cfg FallbackConfig) *Fallback {
+	size := cfg.MemoryBytes
+	if size <= 0 {
+		size = DefaultMemoryBytes
+	}
 	f := &Fallback{
 		remote:    cfg.Remote,
-		mem:       NewMemory(),
-		outage:    NewMemory(),
+		mem:       NewMemoryLimit(size),
+		outage:    NewMemoryLimit(size),
 		metrics:   cfg.Metrics,
 		logger:    cfg.Logger,
 		opTimeout: cfg.OpTimeout,
@@ -100,39 +115,53 @@ func NewFallback(cfg FallbackConfig) *Fallback {
 // Up reports whether calls currently go to the Remote store.
 func (f *Fallback) Up() bool { return !f.down.Load() }
 
-// Run pings the Remote at once and then every ProbeInterval: it switches
-// back to the Remote when it answers again, and notices an outage even
-// while no calls come in. It returns when ctx ends.
+// Run probes the Remote at once and then every ProbeInterval: it switches
+// back to the Remote when it works again, and notices an outage even while
+// no calls come in. It also sweeps expired keys from memory. It returns
+// when ctx ends.
 func (f *Fallback) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { f.mem.Run(ctx) })
+	wg.Go(func() { f.outage.Run(ctx) })
 	f.probe(ctx)
-	t := time.NewTicker(f.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			f.probe(ctx)
-		}
-	}
+	every(ctx, f.interval, func() { f.probe(ctx) })
 }
 
-// probe pings Remote once and records what it found.
+// probe tries Remote once and records what it found. Before calls go back
+// to Remote, the keys first seen during the outage are written to it.
 func (f *Fallback) probe(ctx context.Context) {
 	pctx, cancel := context.WithTimeout(ctx, 2*f.opTimeout)
-	err := f.remote.Ping(pctx)
+	err := f.remote.Probe(pctx)
 	cancel()
 	switch {
 	case ctx.Err() != nil:
 		return
 	case err != nil:
 		f.markDown(err)
-	case f.down.CompareAndSwap(true, false):
+	case f.down.Load():
+		if err := f.share(ctx); err != nil {
+			return // still failing: stay on memory
+		}
+		f.down.Store(false)
 		f.metrics.StoreUp(true)
 		if ok, n := f.upLog.allow(); ok {
 			f.logger.Info("shared store reachable again; using it", heldBack(n)...)
 		}
 	}
+}
+
+// share writes the keys first seen during the outage to Remote, each for
+// the rest of its time, so that other replicas recognise them too.
+func (f *Fallback) share(ctx context.Context) error {
+	var err error
+	f.outage.each(func(key string, ttl time.Duration) bool {
+		cctx, cancel := context.WithTimeout(ctx, f.opTimeout)
+		_, err = f.remote.FirstSeen(cctx, key, ttl)
+		cancel()
+		return err == nil
+	})
+	return err
 }
 
 // markDown switches to memory after Remote failed with err.
@@ -189,6 +218,8 @@ func (f *Fallback) FirstSeen(ctx context.Context, key string, ttl time.Duration)
 	first, _ = f.mem.FirstSeen(ctx, key, ttl)
 	if first {
 		_ = f.outage.Set(ctx, key, []byte{1}, ttl)
+		// Decided here alone: another replica may answer it as well.
+		f.metrics.DuplicateAnswer()
 	}
 	return first, nil
 }

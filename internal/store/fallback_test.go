@@ -33,7 +33,7 @@ func (f *fakeRemote) check() error {
 	return nil
 }
 
-func (f *fakeRemote) Ping(context.Context) error { return f.check() }
+func (f *fakeRemote) Probe(context.Context) error { return f.check() }
 
 func (f *fakeRemote) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	if err := f.check(); err != nil {

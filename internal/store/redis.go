@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // KeyPrefix is put in front of every key the Redis store writes, so that
@@ -29,6 +30,7 @@ return n
 // server and database. It is safe for concurrent use.
 type Redis struct {
 	client *redis.Client
+	opt    *redis.Options // for the probe's own connections
 	allow  *redis.Script
 	addr   string
 }
@@ -46,6 +48,9 @@ func NewRedis(rawURL string) (*Redis, error) {
 			err = ue.Err // url.Error quotes the whole URL, password included
 		}
 		return nil, fmt.Errorf("parse redis url: %w", err)
+	}
+	if err := checkOptions(opt); err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
 	}
 	if opt.DialTimeout == 0 {
 		opt.DialTimeout = time.Second
@@ -68,7 +73,52 @@ func NewRedis(rawURL string) (*Redis, error) {
 		opt.MaxRetries = 1
 	}
 	opt.ContextTimeoutEnabled = true
-	return &Redis{client: redis.NewClient(opt), allow: redis.NewScript(allowScript), addr: opt.Addr}, nil
+	// Servers before Redis 8 do not know maintenance notifications; asking
+	// for them would only make the client log the refusal.
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	probe := *opt
+	probe.PoolSize, probe.MinIdleConns, probe.MaxRetries = 1, 0, -1
+	return &Redis{client: redis.NewClient(opt), opt: &probe, allow: redis.NewScript(allowScript), addr: opt.Addr}, nil
+}
+
+// checkOptions refuses what the URL's query may set but the client cannot
+// use: negative sizes and counts, which would make it panic or misbehave.
+func checkOptions(opt *redis.Options) error {
+	for _, o := range []struct {
+		name string
+		v    int
+	}{
+		{"pool_size", opt.PoolSize},
+		{"min_idle_conns", opt.MinIdleConns},
+		{"max_idle_conns", opt.MaxIdleConns},
+		{"max_active_conns", opt.MaxActiveConns},
+		{"db", opt.DB},
+	} {
+		if o.v < 0 {
+			return fmt.Errorf("%s %d: must not be negative", o.name, o.v)
+		}
+	}
+	if opt.PoolSize > 10_000 {
+		return fmt.Errorf("pool_size %d: at most 10000", opt.PoolSize)
+	}
+	return nil
+}
+
+// probeKey is the key Probe writes.
+const probeKey = KeyPrefix + "probe"
+
+// Probe checks that the store works as the calls need it to: on a new
+// connection of its own, which must log in, it writes a short-lived key.
+// So it fails when the server is out of memory under noeviction, paused for
+// writes, or refuses the credentials, even while pooled connections still
+// answer PING.
+func (r *Redis) Probe(ctx context.Context) error {
+	c := redis.NewClient(r.opt)
+	defer c.Close()
+	if err := c.Set(ctx, probeKey, "1", 10*time.Second).Err(); err != nil {
+		return fmt.Errorf("redis probe: %w", err)
+	}
+	return nil
 }
 
 // Addr returns the server's host:port, which is safe to log.
