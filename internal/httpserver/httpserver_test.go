@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/beianbot/beianbot/internal/metrics"
 )
@@ -39,10 +41,10 @@ func TestHealthzFollowsTheLifecycle(t *testing.T) {
 	s.SetReady() // too late: shutdown has begun
 	got = append(got, get(t, h, http.MethodGet, "/healthz"))
 	want := []response{
-		{503, "starting\n"},
-		{200, "ok\n"},
-		{503, "shutting down\n"},
-		{503, "shutting down\n"},
+		{503, `{"status":"starting","adapters":[]}` + "\n"},
+		{200, `{"status":"ok","adapters":[]}` + "\n"},
+		{503, `{"status":"shutting down","adapters":[]}` + "\n"},
+		{503, `{"status":"shutting down","adapters":[]}` + "\n"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("/healthz through start, ready, drain (-want +got):\n%s", diff)
@@ -102,13 +104,7 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 			io.WriteString(w, "acknowledged")
 		}),
 	})
-	s.SetReady()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ln) }()
+	ln, served := serve(t, s)
 
 	type result struct {
 		body string
@@ -128,7 +124,7 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 	}()
 	<-entered
 
-	shut := make(chan error, 1)
+	shut := make(chan int, 1)
 	go func() { shut <- s.Shutdown(context.Background()) }()
 	// Shutdown has begun once health says so; the request is still open.
 	waitFor(t, func() bool { return get(t, s.Handler(), "GET", "/healthz").Status == 503 })
@@ -137,8 +133,8 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 	if r := <-answered; r.err != nil || r.body != "acknowledged" {
 		t.Errorf("request in progress during shutdown got %q, %v; want its answer", r.body, r.err)
 	}
-	if err := <-shut; err != nil {
-		t.Errorf("Shutdown: %v", err)
+	if cut := <-shut; cut != 0 {
+		t.Errorf("Shutdown cut %d connections, want 0", cut)
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve after Shutdown: %v", err)
@@ -146,6 +142,20 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
 		t.Error("the server still accepts connections after Shutdown")
 	}
+}
+
+// serve makes s ready and serves it on a loopback port; served receives
+// Serve's result.
+func serve(t *testing.T, s *Server) (net.Listener, <-chan error) {
+	t.Helper()
+	s.SetReady()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	return ln, served
 }
 
 func waitFor(t *testing.T, cond func() bool) {
@@ -156,5 +166,72 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 10s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestHealthzReportsAdapters(t *testing.T) {
+	now := time.Now()
+	tests := []struct {
+		name       string
+		adapters   []AdapterState
+		wantStatus int
+		want       string
+	}{
+		{"connected", []AdapterState{{Platform: "slack", Connected: true, Since: now.Add(-time.Hour)}}, 200, StatusOK},
+		{"briefly down", []AdapterState{
+			{Platform: "slack", Connected: true, Since: now.Add(-time.Hour)},
+			{Platform: "telegram", Connected: false, Since: now.Add(-time.Minute), LastError: "getUpdates: 502"},
+		}, 200, StatusOK},
+		{"down too long", []AdapterState{
+			{Platform: "slack", Connected: true, Since: now.Add(-time.Hour)},
+			{Platform: "telegram", Connected: false, Since: now.Add(-10 * time.Minute), LastError: "getUpdates: 502"},
+		}, 503, StatusUnreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(Config{DownAfter: 5 * time.Minute, Adapters: func() []AdapterState { return tt.adapters }})
+			s.SetReady()
+			got := get(t, s.Handler(), "GET", "/healthz")
+			if got.Status != tt.wantStatus {
+				t.Errorf("status = %d, want %d; body %s", got.Status, tt.wantStatus, got.Body)
+			}
+			var h health
+			if err := json.Unmarshal([]byte(got.Body), &h); err != nil {
+				t.Fatalf("body %q: %v", got.Body, err)
+			}
+			// Times round-trip through JSON without their monotonic reading.
+			for i := range tt.adapters {
+				tt.adapters[i].Since = tt.adapters[i].Since.Round(0)
+			}
+			if diff := cmp.Diff(health{Status: tt.want, Adapters: tt.adapters}, h, cmpopts.EquateApproxTime(time.Microsecond)); diff != "" {
+				t.Errorf("/healthz body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestShutdownCutsARequestThatNeverEnds(t *testing.T) {
+	s := New(Config{})
+	reading := make(chan struct{})
+	s.Mount(map[string]http.Handler{"/slack/events": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(reading)
+		io.ReadAll(r.Body)
+	})})
+	ln, served := serve(t, s)
+	// A body announced and never sent: an unauthenticated, slow client.
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial")
+	<-reading
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if cut := s.Shutdown(ctx); cut != 1 {
+		t.Errorf("Shutdown cut %d connections, want 1", cut)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve after Shutdown: %v", err)
 	}
 }
