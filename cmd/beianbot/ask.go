@@ -35,15 +35,17 @@ type askSuggestion struct {
 }
 
 // cmdAsk is "beianbot ask [--json] [--faq PATHS] [QUERY...]".
-func cmdAsk(_ context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdAsk(_ context.Context, args []string, cfg config, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
 	faqPaths := fs.String("faq", "", "comma-separated FAQ files or folders (default $BEIANBOT_FAQ, else the embedded FAQ)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("ask: %v", err)
+	help, err := parseFlags(fs, args, "beianbot ask [--json] [--faq PATHS] [QUERY...]",
+		"Answers QUERY, or each line of standard input, with one line per question:\n"+
+			"entry id, score, question and answer separated by tabs (\"-\" for the id when unsure).", stdout)
+	if help || err != nil {
+		return err
 	}
-	ix, err := loadFAQ(getenv, splitList(*faqPaths))
+	ix, err := cfg.FAQ.load(splitList(*faqPaths))
 	if err != nil {
 		return err
 	}
@@ -103,25 +105,30 @@ func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
 		return err
 	}
 	if r.Answered {
-		_, err := fmt.Fprintf(w, "%s (%s, score %.2f)\n%s\n\n", r.Best.Entry.Question, r.Best.Entry.ID, r.Best.Score, r.Best.Entry.Answer)
+		e := r.Best.Entry
+		_, err := fmt.Fprintf(w, "%s\t%.2f\t%s\t%s\n", e.ID, r.Best.Score, oneLine(e.Question), oneLine(e.Answer))
 		return err
 	}
 	if len(r.Suggestions) == 0 {
-		_, err := fmt.Fprintf(w, "(no answer for %q)\n\n", q)
+		_, err := fmt.Fprintf(w, "-\t%.2f\t(no answer)\t\n", r.Best.Score)
 		return err
 	}
-	fmt.Fprintf(w, "(not sure about %q; closest questions:)\n", q)
+	closest := make([]string, len(r.Suggestions))
 	for i, s := range r.Suggestions {
-		fmt.Fprintf(w, "  %d. %s (%s, score %.2f)\n", i+1, s.Entry.Question, s.Entry.ID, s.Score)
+		closest[i] = fmt.Sprintf("%s (%s, %.2f)", oneLine(s.Entry.Question), s.Entry.ID, s.Score)
 	}
-	_, err := fmt.Fprintln(w)
+	_, err := fmt.Fprintf(w, "-\t%.2f\t(not sure)\tclosest: %s\n", r.Best.Score, strings.Join(closest, "; "))
 	return err
 }
+
+// oneLine folds every run of white space (new lines and tabs included)
+// into one space, so that an answer fits its field of one output line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
 
 // cmdFAQ is "beianbot faq list|lint".
-func cmdFAQ(args []string, getenv func(string) string, stdout io.Writer) error {
+func cmdFAQ(args []string, cfg config, stdout io.Writer) error {
 	if len(args) == 0 {
 		return usagef("faq: want 'list' or 'lint [PATH...]'")
 	}
@@ -130,7 +137,7 @@ func cmdFAQ(args []string, getenv func(string) string, stdout io.Writer) error {
 		if len(args) > 1 {
 			return usagef("faq list takes no arguments")
 		}
-		ix, err := loadFAQ(getenv, nil)
+		ix, err := cfg.FAQ.load(nil)
 		if err != nil {
 			return err
 		}
@@ -142,7 +149,7 @@ func cmdFAQ(args []string, getenv func(string) string, stdout io.Writer) error {
 	case "lint":
 		paths := args[1:]
 		if len(paths) == 0 {
-			paths = splitList(getenv("BEIANBOT_FAQ"))
+			paths = cfg.FAQ.Paths
 		}
 		if len(paths) == 0 {
 			return usagef("faq lint: name FAQ files or folders (or set BEIANBOT_FAQ)")
@@ -151,7 +158,7 @@ func cmdFAQ(args []string, getenv func(string) string, stdout io.Writer) error {
 		if err != nil {
 			return usagef("faq lint: %v", err)
 		}
-		lexProbs, err := faq.LintLexicon(splitList(getenv("BEIANBOT_LEXICON")))
+		lexProbs, err := faq.LintLexicon(cfg.FAQ.Options.Lexicon)
 		if err != nil {
 			return usagef("faq lint: %v", err)
 		}

@@ -115,22 +115,3 @@ func TestFAQListAndLint(t *testing.T) {
 		t.Errorf("faq lint bad: exit %d %q", code, out)
 	}
 }
-
-func TestConsoleChat(t *testing.T) {
-	code, out, errOut := runCLI(t, env(nil), "香港服务器要备案吗\n备案\n1\nhelp\nquit\nnever read\n")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, want := range []string{
-		"我的网站域名指向的是香港地区节点服务器，需要备案吗？", // the answer names its question
-		"  1. ", "(type a number to pick)", // suggestions for a bare keyword
-		"/beian check", // help
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("console output lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "never read") {
-		t.Errorf("console went on after quit")
-	}
-}

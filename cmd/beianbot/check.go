@@ -20,16 +20,16 @@ import (
 // BEIANBOT_DNS_SERVER is not set.
 const resolvConf = "/etc/resolv.conf"
 
-// newChecker returns the domain checker the bot uses: it asks
-// BEIANBOT_DNS_SERVER, or the first name server of /etc/resolv.conf. With
+// newChecker returns the domain checker the bot uses: it asks dnsSetting
+// (BEIANBOT_DNS_SERVER), or the first name server of /etc/resolv.conf. With
 // neither, IP addresses are still checked and names get dns_error.
-func newChecker(getenv func(string) string, d deps) (bot.Checker, error) {
-	server, err := dnsServer(getenv)
+func newChecker(dnsSetting string, logger *slog.Logger) (bot.Checker, error) {
+	server, err := dnsServer(dnsSetting)
 	if err != nil {
 		return nil, err
 	}
-	if server == "" && d.logger != nil {
-		d.logger.Warn("domain check cannot resolve names: no BEIANBOT_DNS_SERVER and no nameserver in " + resolvConf)
+	if server == "" && logger != nil {
+		logger.Warn("domain check cannot resolve names: no BEIANBOT_DNS_SERVER and no nameserver in " + resolvConf)
 	}
 	c, err := domaincheck.New(domaincheck.Config{DNSServer: server})
 	if err != nil {
@@ -38,10 +38,10 @@ func newChecker(getenv func(string) string, d deps) (bot.Checker, error) {
 	return c, nil
 }
 
-// dnsServer returns BEIANBOT_DNS_SERVER as host:port (port 53 when left
-// out), or the system's server, or "" when there is none.
-func dnsServer(getenv func(string) string) (string, error) {
-	s := strings.TrimSpace(getenv("BEIANBOT_DNS_SERVER"))
+// dnsServer returns the BEIANBOT_DNS_SERVER setting s as host:port (port 53
+// when left out), or the system's server when s is empty, or "" when there
+// is none.
+func dnsServer(s string) (string, error) {
 	if s == "" {
 		sys, err := domaincheck.SystemDNSServer(resolvConf)
 		if err != nil {
@@ -64,7 +64,7 @@ const checkUsage = "usage: beianbot check [--json] [--lang zh|en] [--faq PATHS] 
 // cmdCheck is "beianbot check [--json] [--lang zh|en] [--faq PATHS] INPUT":
 // the check's result worded as the bot words it in chat, but with private
 // addresses listed (the operator runs this), or as JSON.
-func cmdCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func cmdCheck(ctx context.Context, args []string, cfg config, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -99,7 +99,7 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return usagef("check: %v", err)
 	}
-	checker, err := newChecker(getenv, deps{logger: slog.New(slog.DiscardHandler)})
+	checker, err := newChecker(cfg.DNSServer, nil)
 	if err != nil {
 		return err
 	}
@@ -107,13 +107,13 @@ func cmdCheck(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("check %s: %w", target.Input, err)
 	}
-	cfg := bot.Config{}
-	if ix, err := loadFAQ(getenv, splitList(*faqPaths)); err == nil {
-		cfg.Index = ix
+	bc := bot.Config{}
+	if ix, err := cfg.FAQ.load(splitList(*faqPaths)); err == nil {
+		bc.Index = ix
 	} else {
 		fmt.Fprintf(stderr, "beianbot: check: no related questions: %v\n", err)
 	}
-	report := bot.New(cfg).Report(res, *lang, bot.ReportOptions{ListPrivate: true})
+	report := bot.New(bc).Report(res, *lang, bot.ReportOptions{ListPrivate: true})
 	if *asJSON {
 		out := struct {
 			*domaincheck.Result

@@ -242,12 +242,12 @@ func TestDNSServer(t *testing.T) {
 		"::1":            "[::1]:53",
 		"dns.example":    "dns.example:53",
 	} {
-		got, err := dnsServer(func(string) string { return in })
+		got, err := dnsServer(in)
 		if err != nil || got != want {
 			t.Errorf("dnsServer(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	if _, err := dnsServer(func(string) string { return "bad value/x" }); err == nil {
+	if _, err := dnsServer("bad value/x"); err == nil {
 		t.Error("dnsServer accepted a bad value")
 	}
 }

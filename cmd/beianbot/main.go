@@ -35,12 +35,45 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 const usage = `usage:
-  beianbot [run]                     start the configured chat adapters (the terminal chat when none)
-  beianbot ask [--json] [QUERY...]   answer one question, or one per line from stdin
-  beianbot check [--json] INPUT      check a domain, URL or IP address
-  beianbot faq list                  list the loaded FAQ entries
-  beianbot faq lint [PATH...]        validate FAQ files
-  beianbot healthcheck [URL]         probe a running bot's /healthz (exit 0 on 200)`
+  beianbot [run]                                start the configured chat adapters (the terminal chat when none)
+  beianbot ask [--json] [--faq PATHS] [QUERY...]  answer one question, or one per line from stdin
+  beianbot check [--json] INPUT                 check a domain, URL or IP address
+  beianbot faq list                             list the loaded FAQ entries
+  beianbot faq lint [PATH...]                   validate FAQ files
+  beianbot healthcheck [URL]                    probe a running bot's /healthz (exit 0 on 200)
+  beianbot version                              print the version and build information
+Settings come from the environment; .env.example lists them all.`
+
+// dispatch runs one command. The environment is read once, here, for every
+// command that needs it.
+func dispatch(ctx context.Context, cmd string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	switch cmd {
+	case "help", "-h", "--help", "-help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	case "version":
+		return cmdVersion(args, stdout)
+	case "run", "ask", "check", "faq", "healthcheck":
+	default:
+		return usagef("unknown command %q; see 'beianbot help'", cmd)
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, args, cfg, stdin, stdout, stderr)
+	case "ask":
+		return cmdAsk(ctx, args, cfg, stdin, stdout)
+	case "check":
+		return cmdCheck(ctx, args, cfg, stdout, stderr)
+	case "faq":
+		return cmdFAQ(args, cfg, stdout)
+	default: // "healthcheck"
+		return cmdHealthcheck(ctx, args, cfg, stdout)
+	}
+}
 
 // run is the whole program: it takes its environment as arguments so tests
 // can drive it end to end, and returns the exit code.
@@ -55,24 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
 	}
-	var err error
-	switch cmd {
-	case "run":
-		err = cmdRun(ctx, rest, getenv, stdin, stdout, stderr)
-	case "ask":
-		err = cmdAsk(ctx, rest, getenv, stdin, stdout, stderr)
-	case "check":
-		err = cmdCheck(ctx, rest, getenv, stdout, stderr)
-	case "faq":
-		err = cmdFAQ(rest, getenv, stdout)
-	case "healthcheck":
-		err = cmdHealthcheck(ctx, rest, getenv, stdout)
-	case "help", "-h", "--help", "-help":
-		fmt.Fprintln(stdout, usage)
-		return exitOK
-	default:
-		err = usagef("unknown command %q; see 'beianbot help'", cmd)
-	}
+	err := dispatch(ctx, cmd, rest, getenv, stdin, stdout, stderr)
 	if err == nil {
 		return exitOK
 	}

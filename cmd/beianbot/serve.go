@@ -8,14 +8,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"golang.org/x/net/netutil"
 
 	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/bot/console"
@@ -26,227 +29,247 @@ import (
 	"github.com/beianbot/beianbot/internal/store"
 )
 
-// shutdownBudget is how long serve takes at most, from the end of its
-// context to its return, so that the process exits within 10 s of SIGTERM.
-const shutdownBudget = 9500 * time.Millisecond
+// The stop window. The process exits within 10 s of SIGTERM: stopWindow
+// from the signal to serveOn's return, leaving time to close the store.
+// Work an adapter acknowledged just before the signal needs at most
+// workBudget (a domain check's followUpBudget and the delivery of its
+// result), which the window covers. The HTTP server gets its own, shorter
+// deadline: a request still open then was never acknowledged, so cutting it
+// loses nothing (the platform sends it again) and is not a failure.
+const (
+	stopWindow      = 9500 * time.Millisecond
+	httpDrainBudget = 2 * time.Second
+	workBudget      = 9 * time.Second
+	followUpBudget  = 8 * time.Second
+)
 
-// maxDrain bounds BEIANBOT_SHUTDOWN_DRAIN, leaving most of the budget to
-// finishing acknowledged work.
-const maxDrain = 5 * time.Second
-
-// newLogger builds the one slog handler: JSON by default, text when asked
-// (BEIANBOT_LOG_FORMAT=text), at BEIANBOT_LOG_LEVEL, or at def when that is
-// unset (def may be a *slog.LevelVar the caller changes later).
-func newLogger(getenv func(string) string, w io.Writer, def slog.Leveler) (*slog.Logger, error) {
+// newLogger builds the one slog handler, JSON or text as cfg says, at
+// cfg's level or at def when none is set (def may be a *slog.LevelVar the
+// caller changes later).
+func newLogger(cfg config, w io.Writer, def slog.Leveler) *slog.Logger {
 	level := def
-	if s := strings.TrimSpace(getenv("BEIANBOT_LOG_LEVEL")); s != "" {
-		var l slog.Level
-		if err := l.UnmarshalText([]byte(s)); err != nil {
-			return nil, usagef("BEIANBOT_LOG_LEVEL %q: want debug, info, warn or error", s)
-		}
-		level = l
+	if cfg.LogLevel != nil {
+		level = cfg.LogLevel
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	switch f := strings.ToLower(strings.TrimSpace(getenv("BEIANBOT_LOG_FORMAT"))); f {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "", "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	default:
-		return nil, usagef("BEIANBOT_LOG_FORMAT %q: want json or text", f)
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+// noPlatform is the one line run exits 2 with when it has nothing to serve.
+const noPlatform = "no chat platform configured and standard input is not a terminal: " +
+	"set SLACK_BOT_TOKEN (with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET) or TELEGRAM_BOT_TOKEN"
+
 // cmdRun is "beianbot run": every configured adapter, or the terminal chat.
-func cmdRun(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usagef("run takes no arguments")
+	}
+	if cfg.Slack.BotToken == "" && cfg.Telegram.Token == "" && !isTerminal(stdin) {
+		// In a container this is a missing token, not a chat: say so and
+		// stop, rather than end "successfully" and be restarted forever.
+		return usageError{noPlatform}
 	}
 	// Info by default; the terminal chat lowers it to warnings so that logs
 	// do not interleave with the conversation.
 	var level slog.LevelVar
-	logger, err := newLogger(getenv, stderr, &level)
-	if err != nil {
-		return err
-	}
+	logger := newLogger(cfg, stderr, &level)
 	m := metrics.New()
 	var responder *bot.Responder
 	// The watcher notes the FAQ files' state before the first load, so an
 	// edit made during start-up is picked up too.
-	watcher, err := newFAQWatcher(getenv, logger, m, func(ix *faq.Index) { responder.SetIndex(ix) })
-	if err != nil {
-		return err
-	}
-	ix, err := loadFAQ(getenv, nil)
+	watcher := newFAQWatcher(cfg, logger, m, func(ix *faq.Index) { responder.SetIndex(ix) })
+	ix, err := cfg.FAQ.load(nil)
 	if err != nil {
 		return err
 	}
 	m.FAQLoaded(ix.Len(), time.Now())
-	st, closeStore, err := openStore(ctx, getenv, logger, m)
+	st, closeStore, err := openStore(ctx, cfg, logger, m)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
 	d := deps{logger: logger, metrics: m, store: st}
-	checker, err := newChecker(getenv, d)
+	checker, err := newChecker(cfg.DNSServer, logger)
 	if err != nil {
 		return err
 	}
-	responder = bot.New(bot.Config{Index: ix, Checker: checker, Store: d.store, Metrics: d.metrics, Logger: logger.With("component", "bot")})
+	responder = newResponder(cfg, ix, checker, d)
 	d.responder = responder
 
 	var adapters []adapter
-	for _, mk := range []func(context.Context, func(string) string, deps) (adapter, error){newSlack, newTelegram} {
-		a, err := mk(ctx, getenv, d)
+	if cfg.Slack.BotToken != "" {
+		a, err := newSlack(ctx, cfg.Slack, d)
 		if err != nil {
 			return err
 		}
-		if a != nil {
-			adapters = append(adapters, a)
+		adapters = append(adapters, a)
+	} else if cfg.Slack.AppToken != "" || cfg.Slack.SigningSecret != "" {
+		logger.Warn("SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN; Slack stays off")
+	}
+	if cfg.Telegram.Token != "" {
+		a, err := newTelegram(ctx, cfg.Telegram, d)
+		if err != nil {
+			return err
 		}
+		adapters = append(adapters, a)
 	}
 	if len(adapters) == 0 {
 		level.Set(slog.LevelWarn)
-		if !isTerminal(stdin) {
-			// In a container this is a missing token, not a chat.
-			logger.Warn("no chat platform configured (set SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN): answering questions from standard input")
-		}
 		return console.Run(ctx, responder, stdin, stdout)
 	}
-	opts, err := serveOptionsFrom(getenv)
+	ln, err := listen(cfg)
 	if err != nil {
 		return err
 	}
-	opts.watcher = watcher
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	opts.hup = hup
-	return serve(ctx, getenv, d, adapters, opts)
+	return serveOn(ctx, ln, d, adapters, serveOptions{
+		drain:     cfg.ShutdownDrain,
+		downAfter: cfg.PlatformDownAfter,
+		watcher:   watcher,
+		hup:       hup,
+	})
+}
+
+// newResponder is the bot core as cfg sets it up.
+func newResponder(cfg config, ix *faq.Index, checker bot.Checker, d deps) *bot.Responder {
+	return bot.New(bot.Config{
+		Index:           ix,
+		Checker:         checker,
+		Store:           d.store,
+		Metrics:         d.metrics,
+		Logger:          d.log("bot"),
+		AnswerMinScore:  cfg.AnswerAt,
+		ChannelMinScore: cfg.ChannelAnswerAt,
+	})
+}
+
+// listen opens the HTTP server's listener on cfg.HTTPAddr, accepting at
+// most cfg.MaxConns connections at once: beyond that, new connections wait
+// in the kernel's queue until one closes.
+func listen(cfg config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	return netutil.LimitListener(ln, cfg.MaxConns), nil
 }
 
 // newFAQWatcher returns the watcher that reloads the FAQ into swap when
-// the BEIANBOT_FAQ or BEIANBOT_LEXICON files change, or on SIGHUP. Files are
-// polled every BEIANBOT_RELOAD_INTERVAL (default 2s; 0 or "off": only SIGHUP).
-func newFAQWatcher(getenv func(string) string, logger *slog.Logger, m *metrics.Metrics, swap func(*faq.Index)) (*reload.Watcher[*faq.Index], error) {
-	interval := time.Duration(0) // the package default
-	switch s := strings.TrimSpace(getenv("BEIANBOT_RELOAD_INTERVAL")); s {
-	case "":
-	case "0", "off":
-		interval = -1
-	default:
-		d, err := time.ParseDuration(s)
-		if err != nil || d <= 0 {
-			return nil, usagef("BEIANBOT_RELOAD_INTERVAL %q: want a duration such as 2s, or off", s)
-		}
-		interval = d
-	}
+// the FAQ or lexicon files change, or on SIGHUP.
+func newFAQWatcher(cfg config, logger *slog.Logger, m *metrics.Metrics, swap func(*faq.Index)) *reload.Watcher[*faq.Index] {
 	return reload.New(reload.Config[*faq.Index]{
-		Paths:    append(splitList(getenv("BEIANBOT_FAQ")), splitList(getenv("BEIANBOT_LEXICON"))...),
-		Load:     func() (*faq.Index, error) { return loadFAQ(getenv, nil) },
+		Paths:    append(slices.Clone(cfg.FAQ.Paths), cfg.FAQ.Options.Lexicon...),
+		Load:     func() (*faq.Index, error) { return cfg.FAQ.load(nil) },
 		Swap:     swap,
-		Interval: interval,
+		Interval: cfg.ReloadInterval,
 		Metrics:  m,
 		Logger:   logger.With("component", "reload"),
-	}), nil
+	})
 }
 
-// openStore returns the shared state: in memory, or with BEIANBOT_REDIS_URL
-// in Redis behind a memory fallback. It never waits for Redis. closeStore stops
-// the fallback's probe and closes the connections.
-func openStore(ctx context.Context, getenv func(string) string, logger *slog.Logger, m *metrics.Metrics) (st store.Store, closeStore func(), err error) {
-	raw := strings.TrimSpace(getenv("BEIANBOT_REDIS_URL"))
-	if raw == "" {
-		return store.NewMemory(), func() {}, nil
+// openStore returns the shared state: in memory, or with a Redis URL in
+// Redis behind a memory fallback. It never waits for Redis. closeStore
+// stops the store's background work and closes the connections.
+func openStore(ctx context.Context, cfg config, logger *slog.Logger, m *metrics.Metrics) (st store.Store, closeStore func(), err error) {
+	bg, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	stop := func() {
+		cancel()
+		wg.Wait()
 	}
-	r, err := store.NewRedis(raw)
+	if cfg.RedisURL == "" {
+		mem := store.NewMemoryLimit(cfg.MemoryStoreBytes)
+		wg.Go(func() { mem.Run(bg) })
+		return mem, stop, nil
+	}
+	r, err := store.NewRedis(cfg.RedisURL)
 	if err != nil {
+		cancel()
 		return nil, nil, usagef("BEIANBOT_REDIS_URL: %v", err)
 	}
 	slogger := logger.With("component", "store", "redis", r.Addr())
-	// go-redis has one process-wide logger; send its lines to ours.
-	redis.SetLogger(redisLog{slogger})
-	fb := store.NewFallback(store.FallbackConfig{Remote: r, Metrics: m, Logger: slogger})
-	pctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fb.Run(pctx)
-	}()
+	fb := store.NewFallback(store.FallbackConfig{Remote: r, MemoryBytes: cfg.MemoryStoreBytes, Metrics: m, Logger: slogger})
+	wg.Go(func() { fb.Run(bg) })
 	slogger.Info("shared state in redis, with a memory fallback")
 	return fb, func() {
-		cancel()
-		<-done
+		stop()
 		if err := r.Close(); err != nil {
 			slogger.Warn("close redis", "err", err)
 		}
 	}, nil
 }
 
-// redisLog passes go-redis' own log lines (dial failures, pool events) to
-// slog at debug level: the fallback already reports outages at warn.
-type redisLog struct{ logger *slog.Logger }
-
-// Printf sends go-redis's own log lines to our logger at debug level.
-func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
-	l.logger.DebugContext(ctx, strings.TrimSpace(fmt.Sprintf(format, v...)))
-}
-
-// serveOptions are the parts of serve a test or cmdRun supplies.
+// serveOptions are the parts of serveOn that cmdRun or a test supplies.
 type serveOptions struct {
 	// drain is how long /healthz says 503 before the server stops
-	// accepting, for load balancers to notice (BEIANBOT_SHUTDOWN_DRAIN).
+	// accepting, for load balancers to notice.
 	drain time.Duration
+	// downAfter is how long an adapter may fail to reach its platform
+	// before /healthz says 503; 0 for defaultPlatformDownAfter.
+	downAfter time.Duration
+	// httpDrain and stop override httpDrainBudget and stopWindow (tests).
+	httpDrain, stop time.Duration
 	// watcher reloads the FAQ; nil for none.
 	watcher *reload.Watcher[*faq.Index]
 	// hup triggers a reload (SIGHUP).
 	hup <-chan os.Signal
 }
 
-// serveOptionsFrom reads the options kept in the environment.
-func serveOptionsFrom(getenv func(string) string) (serveOptions, error) {
-	var o serveOptions
-	if s := strings.TrimSpace(getenv("BEIANBOT_SHUTDOWN_DRAIN")); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 || d > maxDrain {
-			return o, usagef("BEIANBOT_SHUTDOWN_DRAIN %q: want a duration from 0s to %v", s, maxDrain)
-		}
-		o.drain = d
-	}
-	return o, nil
-}
-
-// serve listens on BEIANBOT_HTTP_ADDR and runs the server and the adapters
-// until ctx ends; see serveOn.
-func serve(ctx context.Context, getenv func(string) string, d deps, adapters []adapter, opts serveOptions) error {
-	addr := strings.TrimSpace(getenv("BEIANBOT_HTTP_ADDR"))
-	if addr == "" {
-		addr = ":8080"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", addr, err)
-	}
-	return serveOn(ctx, ln, d, adapters, opts)
+// pendingCounter is implemented by adapters that can say how many replies
+// they acknowledged and have not delivered yet; shutdown reports it for
+// work it had to cut.
+type pendingCounter interface {
+	Pending() int
 }
 
 // serveOn runs the HTTP server on ln, the adapters and the FAQ watcher until
-// ctx ends or one of them fails. Then it shuts down within shutdownBudget:
-// /healthz turns 503, and after opts.drain the server stops accepting and
-// waits for the requests in progress to be answered (a webhook being
-// handled still gets its 200); then the adapters are told to stop and
-// finish the work they acknowledged. It returns nil after a clean shutdown
-// that ctx asked for.
+// ctx ends or one of them fails. Then it stops within the stop window:
+//
+//  1. /healthz turns 503, and after opts.drain the server stops accepting;
+//  2. requests in progress get until httpDrainBudget to be answered (a
+//     webhook being handled still gets its 200); requests still open then
+//     were never acknowledged and are cut, which is logged but no failure;
+//  3. the adapters are told to stop and finish the work they acknowledged,
+//     until stopWindow after the signal. An adapter still busy then fails
+//     the shutdown, and the error names it and how many replies were cut.
+//
+// It returns nil after a clean shutdown that ctx asked for.
 func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, opts serveOptions) error {
 	logger := d.logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	hs := httpserver.New(httpserver.Config{Metrics: d.metrics, Logger: logger.With("component", "http")})
+	if opts.httpDrain <= 0 {
+		opts.httpDrain = httpDrainBudget
+	}
+	if opts.stop <= 0 {
+		opts.stop = stopWindow
+	}
+	if opts.downAfter <= 0 {
+		opts.downAfter = defaultPlatformDownAfter
+	}
+	var reporters []bot.StatusReporter
+	for _, a := range adapters {
+		if r, ok := a.(bot.StatusReporter); ok {
+			reporters = append(reporters, r)
+			d.metrics.WatchAdapter(r.Status().Platform, func() bool { return r.Status().Connected })
+		}
+	}
+	hs := httpserver.New(httpserver.Config{
+		Metrics:   d.metrics,
+		Logger:    logger.With("component", "http"),
+		Adapters:  func() []httpserver.AdapterState { return adapterStates(reporters) },
+		DownAfter: opts.downAfter,
+	})
 	for _, a := range adapters {
 		hs.Mount(a.Routes())
 	}
-	hs.SetReady() // the FAQ is loaded: cmdRun did it before calling serve
+	hs.SetReady() // the FAQ is loaded: cmdRun did it before calling serveOn
 	logger.Info("http server listening", "addr", ln.Addr().String())
 
 	errs := make(chan error, len(adapters)+1)
@@ -263,9 +286,12 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 	// during shutdown is left without its answer.
 	adCtx, stopAdapters := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAdapters()
+	running := make([]atomic.Bool, len(adapters))
 	var adWG sync.WaitGroup
-	for _, a := range adapters {
+	for i, a := range adapters {
+		running[i].Store(true)
 		adWG.Go(func() {
+			defer running[i].Store(false)
 			err := a.Run(adCtx)
 			if err != nil && !(adCtx.Err() != nil && errors.Is(err, context.Canceled)) {
 				errs <- err
@@ -288,23 +314,31 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 	case failed = <-errs:
 		logger.Error("shutting down after a failure")
 	}
-	deadline := time.Now().Add(shutdownBudget)
+	deadline := time.Now().Add(opts.stop)
 	hs.Drain()
 	if opts.drain > 0 {
 		t := time.NewTimer(opts.drain)
 		<-t.C
 	}
-	shutCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
-	defer cancel()
-	if err := hs.Shutdown(shutCtx); err != nil {
-		logger.Warn("http requests still open at the deadline were cut", "err", err)
+	httpCtx, cancelHTTP := context.WithTimeout(context.WithoutCancel(ctx), min(opts.httpDrain, time.Until(deadline)))
+	if n := hs.Shutdown(httpCtx); n > 0 {
+		logger.Warn("shutdown: cut http requests still unanswered at their deadline; none was acknowledged, so the platforms send them again",
+			"requests", n, "deadline", opts.httpDrain.String())
 	}
+	cancelHTTP()
 	<-httpDone
 	stopAdapters()
+	wait := time.NewTimer(time.Until(deadline))
+	defer wait.Stop()
 	select {
 	case <-adDone:
-	case <-shutCtx.Done():
-		failed = errors.Join(failed, fmt.Errorf("shutdown: adapters still busy after %v", shutdownBudget))
+	case <-wait.C:
+		for i, a := range adapters {
+			if running[i].Load() {
+				failed = errors.Join(failed, cutError(a, opts.stop))
+			}
+		}
+		logger.Error("shutdown: acknowledged work cut at the end of the stop window", "err", failed)
 	}
 	stopBG()
 	bg.Wait()
@@ -322,11 +356,33 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 	return failed
 }
 
+// cutError describes an adapter still busy at the end of the stop window.
+func cutError(a adapter, window time.Duration) error {
+	name := fmt.Sprintf("%T", a)
+	if r, ok := a.(bot.StatusReporter); ok {
+		name = r.Status().Platform
+	}
+	if p, ok := a.(pendingCounter); ok {
+		return fmt.Errorf("shutdown: %s: %d acknowledged replies not delivered within %v", name, p.Pending(), window)
+	}
+	return fmt.Errorf("shutdown: %s: still delivering acknowledged replies after %v", name, window)
+}
+
+// adapterStates is what /healthz reports about each adapter.
+func adapterStates(reporters []bot.StatusReporter) []httpserver.AdapterState {
+	out := make([]httpserver.AdapterState, 0, len(reporters))
+	for _, r := range reporters {
+		s := r.Status()
+		out = append(out, httpserver.AdapterState{Platform: s.Platform, Connected: s.Connected, Since: s.Since, LastError: s.LastError})
+	}
+	return out
+}
+
 // cmdHealthcheck is "beianbot healthcheck [URL]": it asks the running bot's
 // /healthz (by default on BEIANBOT_HTTP_ADDR's port on this host) and
 // succeeds only on 200. Container health checks use it, since the runtime
 // image has no curl.
-func cmdHealthcheck(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func cmdHealthcheck(ctx context.Context, args []string, cfg config, stdout io.Writer) error {
 	if len(args) > 1 {
 		return usagef("usage: beianbot healthcheck [URL]")
 	}
@@ -335,9 +391,12 @@ func cmdHealthcheck(ctx context.Context, args []string, getenv func(string) stri
 		url = args[0]
 	} else {
 		var err error
-		if url, err = healthURL(getenv("BEIANBOT_HTTP_ADDR")); err != nil {
+		if url, err = healthURL(cfg.HTTPAddr); err != nil {
 			return err
 		}
+	}
+	if u, err := neturl.Parse(url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("healthcheck: %q is not an http(s) URL such as http://127.0.0.1:8080/healthz", url)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -351,7 +410,7 @@ func cmdHealthcheck(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("healthcheck: %w", err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
 	text := strings.TrimSpace(string(body))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: %s: %d %s", url, resp.StatusCode, text)
@@ -363,10 +422,6 @@ func cmdHealthcheck(ctx context.Context, args []string, getenv func(string) stri
 // healthURL turns a listen address into the URL of its /healthz on this
 // host: a wildcard or empty host becomes the loopback address.
 func healthURL(addr string) (string, error) {
-	addr = strings.TrimSpace(addr)
-	if addr == "" {
-		addr = ":8080"
-	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", usagef("BEIANBOT_HTTP_ADDR %q: want host:port or :port", addr)
@@ -376,14 +431,4 @@ func healthURL(addr string) (string, error) {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
-}
-
-// isTerminal reports whether r is a terminal (a character device).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

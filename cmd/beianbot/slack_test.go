@@ -184,9 +184,10 @@ func TestSlackManifest(t *testing.T) {
 	}
 	manifest := string(raw)
 	fake := newSlackWebFake(t)
-	a, err := newSlack(context.Background(), env(map[string]string{
+	cfg := mustConfig(t, map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-e2e-token", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.srv.URL + "/api/",
-	}), deps{responder: bot.New(bot.Config{})})
+	})
+	a, err := newSlack(context.Background(), cfg.Slack, deps{responder: bot.New(bot.Config{})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -175,19 +174,26 @@ func TestTelegramConfig(t *testing.T) {
 	}{
 		{"bad endpoint", map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_API_ENDPOINT": "http://127.0.0.1:1/bot"}, "two %s"},
 		{"bad webhook secret", map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_SECRET": "has space"}, "webhook secret"},
+		{"malformed token", map[string]string{"TELEGRAM_BOT_TOKEN": "123456:ABC%zz"}, "TELEGRAM_BOT_TOKEN is not a bot token"},
+		{"malformed token in a bad endpoint", map[string]string{"TELEGRAM_BOT_TOKEN": "123456:ABCzz", "TELEGRAM_API_ENDPOINT": "http://127.0.0.1:1/%s/%s/%zz"}, "123456"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := newTelegram(t.Context(), env(tc.env), deps{logger: slog.New(slog.DiscardHandler)})
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			tc.env["BEIANBOT_RELOAD_INTERVAL"] = "off"
+			tc.env["BEIANBOT_HTTP_ADDR"] = "127.0.0.1:0"
+			code, _, stderr := runCLI(t, env(tc.env), "", "run")
+			if tc.want == "123456" {
+				// Whatever fails, the token is not shown.
+				if strings.Contains(stderr, "ABCzz") {
+					t.Errorf("stderr shows the token: %q", stderr)
+				}
+				return
 			}
-			if _, ok := err.(usageError); !ok {
-				t.Errorf("err is %T, want a usage error (exit 2)", err)
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tc.want)
+			}
+			if strings.Contains(stderr, "ABC%zz") || strings.Contains(stderr, "%zz") {
+				t.Errorf("stderr shows the token: %q", stderr)
 			}
 		})
-	}
-	a, err := newTelegram(t.Context(), env(nil), deps{})
-	if a != nil || err != nil {
-		t.Errorf("without TELEGRAM_BOT_TOKEN: %v, %v; want nil, nil", a, err)
 	}
 }

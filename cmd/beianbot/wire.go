@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/beianbot/beianbot/bot"
-	"github.com/beianbot/beianbot/faq"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/store"
 )
@@ -23,6 +20,15 @@ type deps struct {
 	responder *bot.Responder
 }
 
+// log returns the logger for one component; nothing is logged when deps
+// has no logger.
+func (d deps) log(component string) *slog.Logger {
+	if d.logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.logger.With("component", component)
+}
+
 // adapter is one chat platform, as the run command drives it.
 type adapter interface {
 	// Run serves until ctx ends, then finishes the work it already
@@ -30,41 +36,6 @@ type adapter interface {
 	Run(ctx context.Context) error
 	// Routes returns the adapter's HTTP handlers by path; nil when it has none.
 	Routes() map[string]http.Handler
-}
-
-// faqOptions reads the FAQ settings from the environment.
-func faqOptions(getenv func(string) string) faq.Options {
-	return faq.Options{
-		DocsBaseURL: strings.TrimSpace(getenv("BEIANBOT_DOCS_BASE_URL")),
-		Lexicon:     splitList(getenv("BEIANBOT_LEXICON")),
-	}
-}
-
-// loadFAQ loads BEIANBOT_FAQ (or the embedded FAQ when it is empty), or the
-// paths given, which take precedence.
-func loadFAQ(getenv func(string) string, paths []string) (*faq.Index, error) {
-	if len(paths) == 0 {
-		paths = splitList(getenv("BEIANBOT_FAQ"))
-	}
-	opts := faqOptions(getenv)
-	if len(paths) == 0 {
-		ix, err := faq.LoadEmbedded(opts)
-		if err != nil {
-			return nil, fmt.Errorf("load embedded faq: %w", err)
-		}
-		return ix, nil
-	}
-	return faq.Load(paths, opts)
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // apiHTTPClient is the client for a chat platform's API: every call bounded
