@@ -557,3 +557,17 @@ func TestCheckLanguageOfDeliveredCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSparseResult: every verdict is worded even from a result with
+// nothing but the verdict (a cached result of another version, say).
+func TestReportSparseResult(t *testing.T) {
+	r := newCheckResponder(t, nil, &fakeChecker{}, nil, nil)
+	for _, v := range domaincheck.Verdicts() {
+		for _, lang := range []string{"zh", "en"} {
+			rep := r.Report(&domaincheck.Result{Domain: "x.example.com", ASCII: "x.example.com", Verdict: v}, lang, ReportOptions{})
+			if rep.Message == "" || !strings.HasPrefix(rep.Text, "**x.example.com") {
+				t.Errorf("%s %s: message %q, text %q", v, lang, rep.Message, rep.Text)
+			}
+		}
+	}
+}

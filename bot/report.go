@@ -107,10 +107,15 @@ func explain(w *words, res *domaincheck.Result, opts ReportOptions) {
 			w.say("大陆节点返回了备案拦截页面（"+p.Evidence+"）。", "The mainland server answers with a filing interception page ("+p.Evidence+").")
 		}
 	case domaincheck.VerdictMainlandBlocked:
-		p := res.Blocked()
-		by := providerName(p.BlockedBy)
-		w.say(d+" 解析到中国大陆服务器，访问被"+by[0]+"的备案拦截页面拦截（"+p.Evidence+"）。可能的原因：域名未备案；域名已在其他服务商备案，但未接入当前服务商；备案刚刚通过，信息尚未同步到服务商（通常需要等待一段时间）。",
-			d+" points at a server in mainland China and is intercepted by "+by[1]+"'s filing page ("+p.Evidence+"). Likely causes: the domain is not filed; it is filed with another provider but not connected to this one; or the filing was just approved and has not synced to the provider yet.")
+		var by [2]string
+		var evidence string
+		if p := res.Blocked(); p != nil {
+			by, evidence = providerName(p.BlockedBy), p.Evidence
+		} else {
+			by = providerName("")
+		}
+		w.say(d+" 解析到中国大陆服务器，访问被"+by[0]+"的备案拦截页面拦截"+paren("zh", evidence)+"。可能的原因：域名未备案；域名已在其他服务商备案，但未接入当前服务商；备案刚刚通过，信息尚未同步到服务商（通常需要等待一段时间）。",
+			d+" points at a server in mainland China and is intercepted by "+by[1]+"'s filing page"+paren("en", evidence)+". Likely causes: the domain is not filed; it is filed with another provider but not connected to this one; or the filing was just approved and has not synced to the provider yet.")
 	case domaincheck.VerdictMainlandReachable:
 		if res.ICPNumber != nil {
 			kind := [2]string{"备案号", "filing number"}
@@ -266,6 +271,14 @@ func providerName(blockedBy string) [2]string {
 		return [2]string{"腾讯云", "Tencent Cloud"}
 	}
 	return [2]string{"服务商", "the provider"}
+}
+
+// paren puts s in brackets of lang, or gives "" for an empty s.
+func paren(lang, s string) string {
+	if s == "" {
+		return ""
+	}
+	return pick(lang, "（"+s+"）", " ("+s+")")
 }
 
 func plural(n int, one, many string) string {
