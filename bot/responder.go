@@ -45,7 +45,8 @@ type Config struct {
 	// (default 0.5, where the matcher's own Answered flag turns).
 	AnswerMinScore float64
 	// ChannelMinScore is the least score at which a channel or group message
-	// that does not address the bot is answered (default 0.7): a wrong
+	// that does not address the bot is answered (default 0.7; never less
+	// than AnswerMinScore): a wrong
 	// answer dropped into a channel's chatter costs more than a question
 	// left for someone to mention the bot with.
 	ChannelMinScore float64
@@ -183,7 +184,8 @@ func (r *Responder) answer(msg Message, text string) Reply {
 	unaddressed := !msg.Direct && !msg.Addressed
 	min := r.answerMin
 	if unaddressed {
-		min = r.channelMin
+		// Never below the direct threshold, whatever was configured.
+		min = max(r.channelMin, r.answerMin)
 	}
 	if res.Best.Entry != nil && res.Best.Score >= min {
 		return answerReply(res.Best.Entry, res.Best.Score, res.Lang)

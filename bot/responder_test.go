@@ -103,6 +103,7 @@ func TestThresholds(t *testing.T) {
 		{"a higher channel threshold declines it", 0, 0.95, group, OutcomeDeclined},
 		{"the channel threshold is inclusive", 0, 0.9, group, OutcomeAnswered},
 		{"the channel threshold does not bind direct messages", 0, 0.95, dm, OutcomeAnswered},
+		{"a channel threshold below the direct one does not lower it", 0.95, 0.6, group, OutcomeDeclined},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := New(Config{Index: f, AnswerMinScore: tc.answer, ChannelMinScore: tc.chanel})
