@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/store"
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 )
@@ -19,7 +22,7 @@ import (
 // 4,000 private A and 2,300 AAAA records plus one Hong Kong address
 // (truncated over UDP, whole over TCP), everything else NXDOMAIN. No name
 // resolves to a public mainland address, so no test probes anything.
-func startCheckDNS(t *testing.T, zone map[string]string) string {
+func startCheckDNS(t testing.TB, zone map[string]string) string {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -250,4 +253,37 @@ func TestDNSServer(t *testing.T) {
 	if _, err := dnsServer("bad value/x"); err == nil {
 		t.Error("dnsServer accepted a bad value")
 	}
+}
+
+// BenchmarkChecksOfManyAddresses runs chat checks of distinct names with
+// thousands of addresses each through the responder, its cache in memory,
+// and reports the live heap afterwards (everything cached is still held):
+// compare -benchtime=100x with -benchtime=1000x.
+func BenchmarkChecksOfManyAddresses(b *testing.B) {
+	checker, err := newChecker(startCheckDNS(b, nil), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := store.NewMemory()
+	r := bot.New(bot.Config{Checker: checker, Store: st})
+	ctx := context.Background()
+	var longest int
+	i := 0
+	for b.Loop() {
+		msg := bot.Message{Platform: bot.PlatformConsole, ChatID: "c", UserID: "u", Direct: true, Text: fmt.Sprintf("check many.%d.example.com", i)}
+		i++
+		ack := r.Handle(ctx, msg)
+		if ack.FollowUp == nil {
+			b.Fatalf("check not started: %q", ack.Text)
+		}
+		rep := ack.FollowUp(ctx)
+		longest = max(longest, len(rep.Text))
+	}
+	b.StopTimer()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(longest), "reply-bytes")
+	runtime.KeepAlive(r)
 }
