@@ -227,16 +227,39 @@ type pendingCounter interface {
 	Pending() int
 }
 
+// drainer is implemented by adapters that stop taking work on request and
+// finish what they acknowledged by ctx's deadline, telling the askers of
+// what they cut to ask again. Drain returns how many they cut.
+type drainer interface {
+	Drain(ctx context.Context) int
+}
+
+// adapterRun is one adapter's Run in progress.
+type adapterRun struct {
+	adapter
+	name   string
+	routes bool // it serves webhooks on the HTTP server
+	stop   context.CancelFunc
+	busy   atomic.Bool
+	cut    int // what Drain cut
+}
+
 // serveOn runs the HTTP server on ln, the adapters and the FAQ watcher until
 // ctx ends or one of them fails. Then it stops within the stop window:
 //
 //  1. /healthz turns 503, and after opts.drain the server stops accepting;
-//  2. requests in progress get until httpDrainBudget to be answered (a
-//     webhook being handled still gets its 200); requests still open then
-//     were never acknowledged and are cut, which is logged but no failure;
-//  3. the adapters are told to stop and finish the work they acknowledged,
-//     until stopWindow after the signal. An adapter still busy then fails
-//     the shutdown, and the error names it and how many replies were cut.
+//  2. adapters that can (drainer) stop taking work at once (new webhooks
+//     get 503, so that the platform redelivers them) and finish what they
+//     acknowledged by the end of the window; adapters without webhooks
+//     (polling, sockets) are told to stop;
+//  3. meanwhile requests in progress get until httpDrainBudget to be
+//     answered (a webhook being handled still gets its 200); requests still
+//     open then were never acknowledged and are cut, which is logged but is
+//     no failure;
+//  4. the other adapters are told to stop and finish their work, until the
+//     end of the window. Work an adapter cut, or an adapter still busy at
+//     the end, fails the shutdown with an error naming the adapter and how
+//     many replies were cut.
 //
 // It returns nil after a clean shutdown that ctx asked for.
 func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, opts serveOptions) error {
@@ -254,10 +277,13 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 		opts.downAfter = defaultPlatformDownAfter
 	}
 	var reporters []bot.StatusReporter
-	for _, a := range adapters {
+	runs := make([]*adapterRun, len(adapters))
+	for i, a := range adapters {
+		runs[i] = &adapterRun{adapter: a, name: fmt.Sprintf("%T", a)}
 		if r, ok := a.(bot.StatusReporter); ok {
 			reporters = append(reporters, r)
-			d.metrics.WatchAdapter(r.Status().Platform, func() bool { return r.Status().Connected })
+			runs[i].name = r.Status().Platform
+			d.metrics.WatchAdapter(runs[i].name, func() bool { return r.Status().Connected })
 		}
 	}
 	hs := httpserver.New(httpserver.Config{
@@ -266,8 +292,10 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 		Adapters:  func() []httpserver.AdapterState { return adapterStates(reporters) },
 		DownAfter: opts.downAfter,
 	})
-	for _, a := range adapters {
-		hs.Mount(a.Routes())
+	for _, r := range runs {
+		routes := r.Routes()
+		r.routes = len(routes) > 0
+		hs.Mount(routes)
 	}
 	hs.SetReady() // the FAQ is loaded: cmdRun did it before calling serveOn
 	logger.Info("http server listening", "addr", ln.Addr().String())
@@ -281,19 +309,19 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 		}
 	}()
 
-	// Adapters get a context of their own, ended only once the HTTP server
-	// has answered every request it took, so that no webhook acknowledged
-	// during shutdown is left without its answer.
-	adCtx, stopAdapters := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopAdapters()
-	running := make([]atomic.Bool, len(adapters))
+	// Each adapter gets a context of its own: one with webhooks keeps it
+	// until the HTTP server has answered every request it took, so that no
+	// webhook acknowledged during shutdown is left without its answer.
 	var adWG sync.WaitGroup
-	for i, a := range adapters {
-		running[i].Store(true)
+	for _, r := range runs {
+		actx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		r.stop = stop
+		defer stop()
+		r.busy.Store(true)
 		adWG.Go(func() {
-			defer running[i].Store(false)
-			err := a.Run(adCtx)
-			if err != nil && !(adCtx.Err() != nil && errors.Is(err, context.Canceled)) {
+			defer r.busy.Store(false)
+			err := r.Run(actx)
+			if err != nil && !(actx.Err() != nil && errors.Is(err, context.Canceled)) {
 				errs <- err
 			}
 		})
@@ -314,32 +342,7 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 	case failed = <-errs:
 		logger.Error("shutting down after a failure")
 	}
-	deadline := time.Now().Add(opts.stop)
-	hs.Drain()
-	if opts.drain > 0 {
-		t := time.NewTimer(opts.drain)
-		<-t.C
-	}
-	httpCtx, cancelHTTP := context.WithTimeout(context.WithoutCancel(ctx), min(opts.httpDrain, time.Until(deadline)))
-	if n := hs.Shutdown(httpCtx); n > 0 {
-		logger.Warn("shutdown: cut http requests still unanswered at their deadline; none was acknowledged, so the platforms send them again",
-			"requests", n, "deadline", opts.httpDrain.String())
-	}
-	cancelHTTP()
-	<-httpDone
-	stopAdapters()
-	wait := time.NewTimer(time.Until(deadline))
-	defer wait.Stop()
-	select {
-	case <-adDone:
-	case <-wait.C:
-		for i, a := range adapters {
-			if running[i].Load() {
-				failed = errors.Join(failed, cutError(a, opts.stop))
-			}
-		}
-		logger.Error("shutdown: acknowledged work cut at the end of the stop window", "err", failed)
-	}
+	failed = errors.Join(failed, shutdown(ctx, hs, httpDone, runs, adDone, opts, logger))
 	stopBG()
 	bg.Wait()
 	for more := true; more; {
@@ -356,16 +359,69 @@ func serveOn(ctx context.Context, ln net.Listener, d deps, adapters []adapter, o
 	return failed
 }
 
+// shutdown is serveOn's stop sequence, steps 1 to 4, from the moment the
+// signal came. It returns what was cut as an error.
+func shutdown(ctx context.Context, hs *httpserver.Server, httpDone <-chan struct{}, runs []*adapterRun, adDone <-chan struct{},
+	opts serveOptions, logger *slog.Logger) error {
+	deadline := time.Now().Add(opts.stop)
+	hs.Drain()
+	if opts.drain > 0 {
+		t := time.NewTimer(opts.drain)
+		<-t.C
+	}
+	dctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	var drains sync.WaitGroup
+	for _, r := range runs {
+		if d, ok := r.adapter.(drainer); ok {
+			drains.Go(func() { r.cut = d.Drain(dctx) })
+		}
+		if !r.routes {
+			r.stop()
+		}
+	}
+
+	httpCtx, cancelHTTP := context.WithTimeout(dctx, opts.httpDrain)
+	if n := hs.Shutdown(httpCtx); n > 0 {
+		logger.Warn("shutdown: cut http requests still unanswered at their deadline; none was acknowledged, so the platforms send them again",
+			"requests", n, "deadline", opts.httpDrain.String())
+	}
+	cancelHTTP()
+	<-httpDone
+	for _, r := range runs {
+		r.stop()
+	}
+	drained := make(chan struct{})
+	go func() { drains.Wait(); <-adDone; close(drained) }()
+
+	var failed error
+	select {
+	case <-drained:
+		for _, r := range runs {
+			if r.cut > 0 {
+				failed = errors.Join(failed, fmt.Errorf("shutdown: %s: %d acknowledged replies cut at the end of the %v stop window; their askers were told to ask again",
+					r.name, r.cut, opts.stop))
+			}
+		}
+	case <-dctx.Done():
+		for _, r := range runs {
+			if r.busy.Load() {
+				failed = errors.Join(failed, cutError(r, opts.stop))
+			}
+		}
+	}
+	if failed != nil {
+		logger.Error("shutdown: acknowledged work cut at the end of the stop window", "err", failed)
+	}
+	return failed
+}
+
 // cutError describes an adapter still busy at the end of the stop window.
-func cutError(a adapter, window time.Duration) error {
-	name := fmt.Sprintf("%T", a)
-	if r, ok := a.(bot.StatusReporter); ok {
-		name = r.Status().Platform
+func cutError(r *adapterRun, window time.Duration) error {
+	if p, ok := r.adapter.(pendingCounter); ok {
+		return fmt.Errorf("shutdown: %s: %d acknowledged replies not delivered within %v", r.name, p.Pending(), window)
 	}
-	if p, ok := a.(pendingCounter); ok {
-		return fmt.Errorf("shutdown: %s: %d acknowledged replies not delivered within %v", name, p.Pending(), window)
-	}
-	return fmt.Errorf("shutdown: %s: still delivering acknowledged replies after %v", name, window)
+	return fmt.Errorf("shutdown: %s: still delivering acknowledged replies after %v", r.name, window)
 }
 
 // adapterStates is what /healthz reports about each adapter.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -178,5 +179,75 @@ func TestConnectionCap(t *testing.T) {
 	held[0].Close()
 	if err := <-third; err != nil {
 		t.Errorf("the third connection, once a place was free: %v", err)
+	}
+}
+
+// drainingAdapter is a fakeAdapter that drains on request, as the Slack
+// adapter does, and cuts what it was told to.
+type drainingAdapter struct {
+	*fakeAdapter
+	cut     int
+	drained chan struct{}
+}
+
+func (d *drainingAdapter) Drain(context.Context) int {
+	close(d.drained)
+	return d.cut
+}
+
+func (d *drainingAdapter) Status() bot.Status { return bot.Status{Platform: "slack", Connected: true} }
+
+func TestShutdownReportsWhatADrainCut(t *testing.T) {
+	m := metrics.New()
+	da := &drainingAdapter{fakeAdapter: newFakeAdapter(m), cut: 3, drained: make(chan struct{})}
+	close(da.release)
+	r := startServe(t, m, []adapter{da}, serveOptions{})
+	r.stop()
+	err := r.wait()
+	const want = "shutdown: slack: 3 acknowledged replies cut at the end of the 9.5s stop window; their askers were told to ask again"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("serveOn = %v, want an error saying %q", err, want)
+	}
+	select {
+	case <-da.drained:
+	default:
+		t.Error("the adapter was not drained")
+	}
+}
+
+// pollingAdapter has no webhooks: it stops when its context ends.
+type pollingAdapter struct{ stopped chan struct{} }
+
+func (p *pollingAdapter) Routes() map[string]http.Handler { return nil }
+
+func (p *pollingAdapter) Run(ctx context.Context) error {
+	<-ctx.Done()
+	close(p.stopped)
+	return nil
+}
+
+func TestShutdownStopsPollingAtOnce(t *testing.T) {
+	m := metrics.New()
+	hooks := newFakeAdapter(m)
+	close(hooks.release)
+	hooks.entered, hooks.ack = make(chan struct{}), make(chan struct{})
+	poll := &pollingAdapter{stopped: make(chan struct{})}
+	r := startServe(t, m, []adapter{hooks, poll}, serveOptions{})
+	posted := make(chan int, 1)
+	go func() {
+		code, _, _ := r.do("POST", "/fake/events", "in flight")
+		posted <- code
+	}()
+	<-hooks.entered
+	r.stop()
+	// The webhook is still being handled, and polling has stopped already:
+	// it takes nothing new while the HTTP server drains.
+	<-poll.stopped
+	close(hooks.ack)
+	if code := <-posted; code != 200 {
+		t.Errorf("webhook in progress at SIGTERM got %d, want 200", code)
+	}
+	if err := r.wait(); err != nil {
+		t.Errorf("serveOn = %v, want nil", err)
 	}
 }
