@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/dnstest"
 	"github.com/beianbot/beianbot/internal/store"
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
@@ -24,14 +24,7 @@ import (
 // resolves to a public mainland address, so no test probes anything.
 func startCheckDNS(t testing.TB, zone map[string]string) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pc, ln := dnstest.Listen(t)
 	handler := func(overTCP bool) dns.HandlerFunc {
 		return func(w dns.ResponseWriter, q *dns.Msg) {
 			m := new(dns.Msg)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beianbot/beianbot/internal/dnstest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 )
@@ -33,14 +34,7 @@ func startDNS(t testing.TB, records ...string) *fakeDNS {
 	for _, r := range records {
 		f.add(t, r)
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pc, ln := dnstest.Listen(t)
 	f.addr = pc.LocalAddr().String()
 	var wg sync.WaitGroup
 	udp := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) { f.serve(w, q, false) })}
