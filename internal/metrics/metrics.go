@@ -29,6 +29,7 @@ type Metrics struct {
 	faqReloaded   prometheus.Gauge
 	faqReloadFail prometheus.Counter
 	adapters      adapterMetrics // adapters.go
+	learn         learnMetrics   // learn.go
 }
 
 // New registers every metric on a fresh registry, with the Go runtime and
@@ -108,6 +109,7 @@ func New() *Metrics {
 		m.faqEntries, m.faqReloaded, m.faqReloadFail,
 	)
 	m.adapters = newAdapterMetrics(m.Registry)
+	m.learn = newLearnMetrics(m.Registry)
 	return m
 }
 
