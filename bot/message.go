@@ -63,6 +63,9 @@ const (
 type Button struct {
 	Label string
 	Value string
+	// Action is empty for a suggestion, or one of the Action constants
+	// (feedback, hand-off); Slack uses it as the button's action_id.
+	Action string
 }
 
 // Reply is what the bot says back. Text is in the Markdown subset described
@@ -81,6 +84,12 @@ type Reply struct {
 	// Text at once as an acknowledgement, then calls FollowUp and delivers its
 	// reply (editing the acknowledgement or as a new message).
 	FollowUp func(ctx context.Context) Reply
+	// Private asks for the reply to be shown to the presser only (an
+	// ephemeral message on Slack, the callback answer on Telegram): the
+	// acknowledgement of a feedback button.
+	Private bool
+	// Handoff, when set, brings people into the conversation (see Handoff).
+	Handoff *Handoff
 }
 
 // Silent reports whether nothing should be sent for this reply.

@@ -50,6 +50,9 @@ type Config struct {
 	// answer dropped into a channel's chatter costs more than a question
 	// left for someone to mention the bot with.
 	ChannelMinScore float64
+	// Learning records questions and feedback, and serves the admin
+	// commands; the zero value turns it off.
+	Learning Learning
 }
 
 // Responder turns messages into replies. It is safe for concurrent use, and
@@ -67,6 +70,7 @@ type Responder struct {
 	answerMin   float64
 	channelMin  float64
 	flights     flights
+	learning    Learning
 }
 
 // loaded is the FAQ being answered from, with what is derived from it.
@@ -87,6 +91,7 @@ func New(cfg Config) *Responder {
 		cacheTTL:    cfg.CheckCacheTTL,
 		answerMin:   cfg.AnswerMinScore,
 		channelMin:  cfg.ChannelMinScore,
+		learning:    cfg.Learning,
 	}
 	if r.store == nil {
 		r.store = store.NewMemory()
@@ -124,7 +129,10 @@ func (r *Responder) Index() FAQ { return r.faq.Load().index }
 // Handle answers one message. The returned reply is Silent when nothing
 // should be sent.
 func (r *Responder) Handle(ctx context.Context, msg Message) Reply {
-	rep := r.handle(ctx, msg)
+	rep, ok := r.adminCommand(ctx, msg)
+	if !ok {
+		rep = r.learn(msg, r.handle(ctx, msg))
+	}
 	r.metrics.Message(msg.Platform, string(rep.Outcome))
 	r.logger.LogAttrs(ctx, slog.LevelInfo, "message handled",
 		slog.String("platform", msg.Platform),
@@ -215,7 +223,10 @@ func (r *Responder) answer(msg Message, text string) Reply {
 
 // Press answers a pressed suggestion button carrying value.
 func (r *Responder) Press(ctx context.Context, msg Message, value string) Reply {
-	rep := r.press(value)
+	rep, ok := r.feedbackPress(ctx, msg, value)
+	if !ok {
+		rep = r.picked(msg, value, r.press(value))
+	}
 	r.metrics.Message(msg.Platform, string(rep.Outcome))
 	r.logger.LogAttrs(ctx, slog.LevelInfo, "button pressed",
 		slog.String("platform", msg.Platform),
@@ -271,5 +282,6 @@ func parseButtonValue(v string) (id, lang string, ok bool) {
 		return "", "", false
 	}
 	id, lang, ok = strings.Cut(rest, "|")
+	lang, _, _ = strings.Cut(lang, "|") // a record id may follow (see learn.go)
 	return id, lang, ok && id != ""
 }
