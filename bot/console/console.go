@@ -41,8 +41,8 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 	}()
 	w := bufio.NewWriter(out)
 	fmt.Fprint(w, banner)
-	var last []bot.Button
-	lang := "" // of the last reply
+	var last, votes []bot.Button // the numbered list, and the 👍/👎 of the last answer
+	lang := ""                   // of the last reply
 	msg := bot.Message{Platform: bot.PlatformConsole, ChatID: "console", UserID: "console", Direct: true, Addressed: true}
 	for {
 		fmt.Fprint(w, "> ")
@@ -78,7 +78,9 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 		}
 		var rep bot.Reply
 		picked := false
-		if n, err := strconv.Atoi(line); err == nil {
+		if v, ok := vote(line, votes); ok {
+			rep = r.Press(ctx, msg, v)
+		} else if n, err := strconv.Atoi(line); err == nil {
 			rep, picked = r.Press(ctx, msg, last[n-1].Value), true
 		} else {
 			msg.Text = line
@@ -91,8 +93,12 @@ func Run(ctx context.Context, r responder, in io.Reader, out io.Writer) error {
 			lang = rep.Lang
 		}
 		// After a pick the list stays, so another can be picked from it.
-		if buttons := show(ctx, w, rep); !picked || len(buttons) > 0 {
+		buttons, rated := show(ctx, w, rep)
+		if !picked || len(buttons) > 0 {
 			last = buttons
+		}
+		if !rep.Silent() {
+			votes = rated
 		}
 	}
 }
@@ -131,17 +137,36 @@ func inLang(lang, zh, en string) string {
 	return zh + "\n" + en
 }
 
-// show writes a reply (and its follow-up) and returns its buttons.
-func show(ctx context.Context, w io.Writer, rep bot.Reply) []bot.Button {
+// show writes a reply (and its follow-up) and returns its buttons: the
+// numbered ones, and the 👍/👎 typed as + and -.
+func show(ctx context.Context, w io.Writer, rep bot.Reply) (picks, votes []bot.Button) {
 	if rep.Silent() {
-		return nil
+		return nil, nil
 	}
 	fmt.Fprintln(w, Render(rep.Text))
-	for i, b := range rep.Buttons {
+	for _, b := range rep.Buttons {
+		if b.Action == bot.ActionFeedbackUp || b.Action == bot.ActionFeedbackDown {
+			votes = append(votes, b)
+		} else {
+			picks = append(picks, b)
+		}
+	}
+	for i, b := range picks {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, b.Label)
 	}
-	if len(rep.Buttons) > 0 {
+	if len(picks) > 0 {
 		fmt.Fprintln(w, "(type a number to pick)")
+	}
+	if len(votes) > 0 {
+		var labels []string
+		for _, b := range votes {
+			key := "+"
+			if b.Action == bot.ActionFeedbackDown {
+				key = "-"
+			}
+			labels = append(labels, b.Label+" ("+key+")")
+		}
+		fmt.Fprintln(w, "  "+strings.Join(labels, "   "))
 	}
 	if rep.FollowUp != nil {
 		if f, ok := w.(interface{ Flush() error }); ok {
@@ -149,7 +174,27 @@ func show(ctx context.Context, w io.Writer, rep bot.Reply) []bot.Button {
 		}
 		return show(ctx, w, rep.FollowUp(ctx))
 	}
-	return rep.Buttons
+	return picks, votes
+}
+
+// vote returns the value of the 👍 or 👎 button among buttons that line
+// presses: "+", "good" or "👍"; "-", "bad" or "👎".
+func vote(line string, buttons []bot.Button) (string, bool) {
+	action := ""
+	switch strings.ToLower(line) {
+	case "+", "good", "👍", "好":
+		action = bot.ActionFeedbackUp
+	case "-", "bad", "👎", "差":
+		action = bot.ActionFeedbackDown
+	default:
+		return "", false
+	}
+	for _, b := range buttons {
+		if b.Action == action {
+			return b.Value, true
+		}
+	}
+	return "", false
 }
 
 var (

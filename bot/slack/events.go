@@ -190,7 +190,12 @@ func suggestion(cb slack.InteractionCallback) (string, bool) {
 		return "", false
 	}
 	for _, act := range cb.ActionCallback.BlockActions {
-		if act != nil && strings.HasPrefix(act.ActionID, suggestActionPrefix) && act.Value != "" {
+		if act == nil || act.Value == "" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(act.ActionID, suggestActionPrefix),
+			act.ActionID == bot.ActionFeedbackUp, act.ActionID == bot.ActionFeedbackDown, act.ActionID == bot.ActionHandoff:
 			return act.Value, true
 		}
 	}
@@ -258,11 +263,41 @@ func (a *Adapter) pressJob(cb slack.InteractionCallback, value string) (work.Job
 	return work.Job{
 		Do: func(ctx context.Context) {
 			if a.dedup.First(ctx, pressKey(cb)) {
-				a.reply(ctx, in.to, a.responder.Press(ctx, in.msg, value))
+				rep := a.responder.Press(ctx, in.msg, value)
+				a.reply(ctx, pressTarget(cb, in.to, rep), rep)
 			}
 		},
 		Cut: a.cutNotice(in),
 	}, true
+}
+
+// pressTarget is where the reply to a press goes when the reply itself
+// says: people brought into a hand-off are mentioned in the open thread,
+// even from an ephemeral message; a private acknowledgement (feedback
+// taken) is an ephemeral message to the presser, through the response_url.
+func pressTarget(cb slack.InteractionCallback, to target, rep bot.Reply) target {
+	switch {
+	case rep.Handoff != nil && to.channel != "":
+		thread := cb.Container.ThreadTs
+		if thread == "" {
+			thread = cb.Message.ThreadTimestamp
+		}
+		if thread == "" && !cb.Container.IsEphemeral && !strings.HasPrefix(to.channel, "D") {
+			thread = cb.Container.MessageTs
+		}
+		return target{channel: to.channel, threadTS: thread}
+	case rep.Private:
+		if u, ok := responseURL(cb.ResponseURL); ok {
+			return target{channel: to.channel, responseURL: u}
+		}
+	}
+	return to
+}
+
+// Post sends rep to a channel on its own (a scheduled digest).
+func (a *Adapter) Post(ctx context.Context, channel string, rep bot.Reply) error {
+	_, err := a.deliver(ctx, target{channel: channel}, rep, "")
+	return err
 }
 
 // cutNotice tells the asker of in that their request was not finished

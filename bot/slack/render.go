@@ -101,7 +101,33 @@ func render(rep bot.Reply) []rendered {
 		last := &out[len(out)-1]
 		last.Blocks = append(last.Blocks, buttons)
 	}
+	if m := handoffMentions(rep.Handoff); m != "" && len(out) > 0 {
+		mention := slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, m, false, false), nil, nil)
+		out[0].Blocks = append([]slack.Block{mention}, out[0].Blocks...)
+	}
 	return out
+}
+
+// handoffMentions is the mrkdwn that brings in the people of a hand-off:
+// user groups (S…) as <!subteam^…>, users (U…, W…) as <@…>. Ids are
+// checked when BEIANBOT_HANDOFF is read; anything else is left out.
+func handoffMentions(h *bot.Handoff) string {
+	if h == nil {
+		return ""
+	}
+	var parts []string
+	for _, id := range h.Mentions {
+		if id == "" || strings.ContainsFunc(id, func(r rune) bool { return ('A' > r || r > 'Z') && ('0' > r || r > '9') }) {
+			continue
+		}
+		switch id[0] {
+		case 'S':
+			parts = append(parts, "<!subteam^"+id+">")
+		case 'U', 'W':
+			parts = append(parts, "<@"+id+">")
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // buttonBlock renders suggestions as one actions block (nil for none) and
@@ -126,8 +152,12 @@ func buttonBlock(buttons []bot.Button) (slack.Block, int) {
 			label = "…"
 		}
 		total += width(label)
+		action := b.Action // feedback and hand-off buttons have fixed action_ids
+		if action == "" {
+			action = suggestActionPrefix + strconv.Itoa(i)
+		}
 		elems = append(elems, slack.NewButtonBlockElement(
-			suggestActionPrefix+strconv.Itoa(i), b.Value,
+			action, b.Value,
 			slack.NewTextBlockObject(slack.PlainTextType, label, true, false)))
 	}
 	return slack.NewActionBlock(suggestBlockID, elems...), total

@@ -159,11 +159,12 @@ func (c *client) editMessageText(ctx context.Context, cfg tgbotapi.EditMessageTe
 	return err
 }
 
-// answerCallback acknowledges a button press. It goes through Request:
-// Send would try to decode the result (true) as a Message and fail.
-func (c *client) answerCallback(ctx context.Context, id string) error {
+// answerCallback acknowledges a button press, showing text (when not
+// empty) to the presser alone. It goes through Request: Send would try to
+// decode the result (true) as a Message and fail.
+func (c *client) answerCallback(ctx context.Context, id, text string) error {
 	_, err := c.call(ctx, "answerCallbackQuery", c.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.Request(tgbotapi.NewCallback(id, ""))
+		return b.Request(tgbotapi.NewCallback(id, text))
 	})
 	return err
 }

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -74,11 +75,11 @@ func (a *Adapter) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery, han
 	if q.From == nil || q.From.IsBot {
 		return
 	}
-	if err := a.api.answerCallback(ctx, q.ID); err != nil {
-		a.logger.Warn("telegram callback not acknowledged", "err", err)
-	}
 	m := q.Message
 	if m == nil || m.Chat == nil {
+		if err := a.api.answerCallback(ctx, q.ID, ""); err != nil {
+			a.logger.Warn("telegram callback not acknowledged", "err", err)
+		}
 		a.logger.Debug("telegram callback without a message ignored")
 		return
 	}
@@ -94,7 +95,56 @@ func (a *Adapter) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery, han
 	if r := m.ReplyToMessage; r != nil {
 		t.replyTo = r.MessageID
 	}
-	a.deliver(ctx, t, a.resp.Press(ctx, msg, q.Data), handled)
+	rep := a.resp.Press(ctx, msg, q.Data)
+	// A private acknowledgement (feedback taken) is the callback answer
+	// itself, seen by the presser alone; one with buttons needs a message.
+	note := ""
+	if rep.Private && len(rep.Buttons) == 0 {
+		note = callbackText(rep.Text)
+	}
+	if err := a.api.answerCallback(ctx, q.ID, note); err != nil {
+		a.logger.Warn("telegram callback not acknowledged", "err", err)
+	}
+	if h := rep.Handoff; h != nil && h.Forward != "" {
+		a.forward(ctx, h.Forward, h.ForwardText)
+	}
+	if note != "" {
+		handled()
+		return
+	}
+	a.deliver(ctx, t, rep, handled)
+}
+
+// maxCallbackText is Telegram's limit on a callback answer's text.
+const maxCallbackText = 200
+
+// callbackText is a reply's text as a callback answer: plain, short.
+func callbackText(md string) string {
+	s := strings.Join(strings.Fields(strings.NewReplacer("**", "", "`", "").Replace(md)), " ")
+	if utf8.RuneCountInString(s) > maxCallbackText {
+		s = string([]rune(s)[:maxCallbackText-1]) + "…"
+	}
+	return s
+}
+
+// forward sends text to a support chat (a hand-off), given by id.
+func (a *Adapter) forward(ctx context.Context, chat, text string) {
+	if err := a.Post(ctx, chat, bot.Reply{Outcome: bot.OutcomeHandoff, Text: text}); err != nil {
+		a.logger.Warn("telegram hand-off not forwarded", "chat", chat, "err", err)
+	}
+}
+
+// Post sends rep to a chat on its own (a scheduled digest, a hand-off),
+// given by its numeric id.
+func (a *Adapter) Post(ctx context.Context, chat string, rep bot.Reply) error {
+	id, err := strconv.ParseInt(chat, 10, 64)
+	if err != nil {
+		return fmt.Errorf("post to telegram chat %q: not a chat id", chat)
+	}
+	if a.send(ctx, target{chatID: id, group: id < 0}, rep, 0) == 0 {
+		return fmt.Errorf("post to telegram chat %d: not delivered", id)
+	}
+	return nil
 }
 
 // deliver sends rep; for a domain check it then runs the check and edits
@@ -238,6 +288,7 @@ func (a *Adapter) giveUp(ctx context.Context, t target, rep bot.Reply, part, par
 // the whole message.
 func (a *Adapter) keyboard(buttons []bot.Button) *tgbotapi.InlineKeyboardMarkup {
 	var rows [][]tgbotapi.InlineKeyboardButton
+	prevVote := false
 	for _, b := range buttons {
 		data := callbackData(b.Value)
 		if data == "" || b.Label == "" {
@@ -247,7 +298,15 @@ func (a *Adapter) keyboard(buttons []bot.Button) *tgbotapi.InlineKeyboardMarkup 
 		if data != b.Value {
 			a.logger.Warn("telegram callback data cut to 64 bytes", "value", b.Value)
 		}
-		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(buttonLabel(b.Label), data)))
+		btn := tgbotapi.NewInlineKeyboardButtonData(buttonLabel(b.Label), data)
+		// 👍 and 👎 share a row; everything else has one of its own.
+		vote := b.Action == bot.ActionFeedbackUp || b.Action == bot.ActionFeedbackDown
+		if vote && prevVote {
+			rows[len(rows)-1] = append(rows[len(rows)-1], btn)
+		} else {
+			rows = append(rows, tgbotapi.NewInlineKeyboardRow(btn))
+		}
+		prevVote = vote
 	}
 	if len(rows) == 0 {
 		return nil

@@ -8,8 +8,17 @@ import (
 	"testing"
 )
 
-// env returns a getenv over m.
-func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+// env returns a getenv over m; BEIANBOT_DATABASE_URL, unless m sets it, is
+// a file in a directory of the test binary's own (see TestMain).
+func env(m map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := m[k]; !ok && k == "BEIANBOT_DATABASE_URL" {
+			return testDatabase
+		} else {
+			return v
+		}
+	}
+}
 
 func runCLI(t *testing.T, getenv func(string) string, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

@@ -74,6 +74,8 @@ type config struct {
 
 	Slack    slackConfig
 	Telegram telegramConfig
+	// Learn is the learning loop's settings (learn.go).
+	Learn learnSettings
 }
 
 // faqConfig is where the FAQ comes from.
@@ -218,6 +220,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.Telegram, err = loadTelegram(get); err != nil {
+		return c, err
+	}
+	if c.Learn, err = learnSettingsFrom(getenv); err != nil {
 		return c, err
 	}
 	return c, nil

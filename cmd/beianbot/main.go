@@ -42,6 +42,10 @@ const usage = `usage:
   beianbot faq lint [PATH...]                   validate FAQ files
   beianbot healthcheck [URL]                    probe a running bot's /healthz (exit 0 on 200)
   beianbot version                              print the version and build information
+  beianbot review [--json] [--since 7d]         what the bot could not answer, grouped; 👍/👎 per entry
+  beianbot teach ENTRY-ID PHRASING              teach an entry a new phrasing (live on every replica)
+  beianbot phrasings export                     the taught phrasings as a lexicon [phrasings] section
+  beianbot forget --user KEY | --before DATE    delete recorded questions and feedback
 Settings come from the environment; .env.example lists them all.`
 
 // dispatch runs one command. The environment is read once, here, for every
@@ -53,7 +57,7 @@ func dispatch(ctx context.Context, cmd string, args []string, getenv func(string
 		return nil
 	case "version":
 		return cmdVersion(args, stdout)
-	case "run", "ask", "check", "faq", "healthcheck":
+	case "run", "ask", "check", "faq", "healthcheck", "review", "teach", "phrasings", "forget":
 	default:
 		return usagef("unknown command %q; see 'beianbot help'", cmd)
 	}
@@ -70,6 +74,14 @@ func dispatch(ctx context.Context, cmd string, args []string, getenv func(string
 		return cmdCheck(ctx, args, cfg, stdout, stderr)
 	case "faq":
 		return cmdFAQ(args, cfg, stdout)
+	case "review":
+		return cmdReview(ctx, args, cfg, stdout)
+	case "teach":
+		return cmdTeach(ctx, args, cfg, stdout)
+	case "phrasings":
+		return cmdPhrasings(ctx, args, cfg, stdout)
+	case "forget":
+		return cmdForget(ctx, args, cfg, stdout)
 	default: // "healthcheck"
 		return cmdHealthcheck(ctx, args, cfg, stdout)
 	}

@@ -78,9 +78,11 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 	logger := newLogger(cfg, stderr, &level)
 	m := metrics.New()
 	var responder *bot.Responder
+	var lrn *learning
 	// The watcher notes the FAQ files' state before the first load, so an
-	// edit made during start-up is picked up too.
-	watcher := newFAQWatcher(cfg, logger, m, func(ix *faq.Index) { responder.SetIndex(ix) })
+	// edit made during start-up is picked up too. Reloads keep the taught
+	// phrasings.
+	watcher := newFAQWatcher(cfg, logger, m, func(ix *faq.Index) { lrn.live.SetBase(ix) })
 	ix, err := cfg.FAQ.load(nil)
 	if err != nil {
 		return err
@@ -96,7 +98,16 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
+	if lrn, err = openLearning(ctx, cfg.Learn, logger, m, func(ix *faq.Index) { responder.SetIndex(ix) }); err != nil {
+		return err
+	}
+	stopLearning := func() { lrn.store.Close() }
+	defer func() { stopLearning() }()
+	d.learning = lrn.bot()
 	responder = newResponder(cfg, ix, checker, d)
+	if err := lrn.live.Start(ctx, ix); err != nil {
+		return fmt.Errorf("read taught phrasings from %s: %w", cfg.Learn.loc, err)
+	}
 	d.responder = responder
 
 	var adapters []adapter
@@ -116,6 +127,8 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 		}
 		adapters = append(adapters, a)
 	}
+	// Stopped (and flushed) once the adapters are done: see the defer above.
+	stopLearning = lrn.run(ctx, adapters)
 	if len(adapters) == 0 {
 		level.Set(slog.LevelWarn)
 		return console.Run(ctx, responder, stdin, stdout)
@@ -145,6 +158,7 @@ func newResponder(cfg config, ix *faq.Index, checker bot.Checker, d deps) *bot.R
 		Logger:          d.log("bot"),
 		AnswerMinScore:  cfg.AnswerAt,
 		ChannelMinScore: cfg.ChannelAnswerAt,
+		Learning:        d.learning,
 	})
 }
 

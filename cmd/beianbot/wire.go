@@ -18,6 +18,8 @@ type deps struct {
 	metrics   *metrics.Metrics
 	store     store.Store
 	responder *bot.Responder
+	// learning is the responder's side of the learning loop (learn.go).
+	learning bot.Learning
 }
 
 // log returns the logger for one component; nothing is logged when deps

@@ -105,6 +105,9 @@ type Store interface {
 	// Secret returns the key of the user-key hash kept in the database,
 	// creating it on first use, so every replica hashes alike.
 	Secret(ctx context.Context) ([]byte, error)
+	// Claim reports whether this caller is the first to claim key (one
+	// replica of several posts a scheduled digest).
+	Claim(ctx context.Context, key string) (bool, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	// Close releases the connections.

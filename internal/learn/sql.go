@@ -349,6 +349,19 @@ func (s *sqlStore) Secret(ctx context.Context) ([]byte, error) {
 	return b, nil
 }
 
+func (s *sqlStore) Claim(ctx context.Context, key string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING`),
+		"claim:"+key, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	return n > 0, nil
+}
+
 func (s *sqlStore) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", s.where, err)

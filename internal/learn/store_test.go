@@ -217,6 +217,14 @@ func TestStore(t *testing.T) {
 					t.Errorf("left after forgetting everything: %+v %+v", qs, fs)
 				}
 			})
+			t.Run("claim", func(t *testing.T) {
+				s := open(t)
+				for i, want := range []bool{true, false} {
+					if got, err := s.Claim(ctx, "digest:2026-11-23"); err != nil || got != want {
+						t.Errorf("claim %d = %v, %v; want %v", i, got, err, want)
+					}
+				}
+			})
 			t.Run("secret", func(t *testing.T) {
 				s := open(t)
 				a, err := s.Secret(ctx)

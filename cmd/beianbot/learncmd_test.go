@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLearnCLI(t *testing.T) {
+	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db")})
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // a piece of it
+		stderr string
+	}{
+		{"teach", []string{"teach", "section_fym_mzr_zdb", "网站底部悬挂的号码写在哪"}, 0, "taught: section_fym_mzr_zdb = 网站底部悬挂的号码写在哪", ""},
+		{"teach again", []string{"teach", "section_fym_mzr_zdb", "网站底部悬挂的号码写在哪"}, 0, "already taught", ""},
+		{"teach several words", []string{"teach", "section_fym_mzr_zdb", "is", "my", "site", "up", "while", "filing"}, 0, "= is my site up while filing", ""},
+		{"teach another entry", []string{"teach", "section_bym_mzr_zdb", "只有IP没有域名"}, 0, "taught", ""},
+		{"unknown id", []string{"teach", "section_nope", "x"}, 2, "", `no FAQ entry "section_nope"`},
+		{"no phrasing", []string{"teach", "section_fym_mzr_zdb"}, 2, "", "usage"},
+		{"bad phrasing", []string{"teach", "section_fym_mzr_zdb", "a | b"}, 2, "", "phrasing"},
+		{"export", []string{"phrasings", "export"}, 0,
+			"[phrasings]\nsection_fym_mzr_zdb = 网站底部悬挂的号码写在哪 | is my site up while filing\nsection_bym_mzr_zdb = 只有IP没有域名\n", ""},
+		{"export what", []string{"phrasings"}, 2, "", "usage"},
+		{"review", []string{"review", "--since", "2w"}, 0, "Nothing went unanswered", ""},
+		{"review bad since", []string{"review", "--since", "soon"}, 2, "", "--since"},
+		{"forget a user", []string{"forget", "--user", "slack:U0123"}, 0, "deleted 0 records", ""},
+		{"forget a key", []string{"forget", "--user", "0123456789abcdef0123456789abcdef"}, 0, "deleted 0 records", ""},
+		{"forget before", []string{"forget", "--before", "2026-11-01"}, 0, "deleted 0 records", ""},
+		{"forget both", []string{"forget", "--user", "slack:U1", "--before", "2026-11-01"}, 2, "", "usage"},
+		{"forget a bad date", []string{"forget", "--before", "last week"}, 2, "", "want a date"},
+		{"forget a bad user", []string{"forget", "--user", "nobody"}, 2, "", "platform:user-id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, getenv, "", tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+					tc.args, code, out, errOut, tc.code, tc.stdout, tc.stderr)
+			}
+			if tc.code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("usage error on more than one line: %q", errOut)
+			}
+		})
+	}
+	code, out, errOut := runCLI(t, getenv, "", "review", "--json")
+	if code != 0 {
+		t.Fatalf("review --json: exit %d: %s", code, errOut)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("review --json: %v\n%s", err, out)
+	}
+	var keys []string
+	for _, k := range []string{"since", "handled", "answered", "groups", "entries"} {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	if diff := cmp.Diff([]string{"since", "handled", "answered", "groups", "entries"}, keys); diff != "" {
+		t.Errorf("review --json keys (-want +got):\n%s", diff)
+	}
+}
+
+func TestLearnSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name, key, value, want string
+	}{
+		{"database", "BEIANBOT_DATABASE_URL", "mysql://db/x", "BEIANBOT_DATABASE_URL"},
+		{"record", "BEIANBOT_RECORD_QUESTIONS", "sometimes", "BEIANBOT_RECORD_QUESTIONS"},
+		{"retention", "BEIANBOT_RETENTION", "forever", "BEIANBOT_RETENTION"},
+		{"admins", "BEIANBOT_ADMINS", "irc:bob", "BEIANBOT_ADMINS"},
+		{"handoff", "BEIANBOT_HANDOFF", "slack:#support", "BEIANBOT_HANDOFF"},
+		{"handoff telegram", "BEIANBOT_HANDOFF", "telegram:support", "BEIANBOT_HANDOFF"},
+		{"digest", "BEIANBOT_DIGEST", "hourly@slack:C0123", "BEIANBOT_DIGEST"},
+		{"digest destination", "BEIANBOT_DIGEST", "weekly@slack:#general", "BEIANBOT_DIGEST"},
+		{"secret", "BEIANBOT_USER_KEY_SECRET", "short", "BEIANBOT_USER_KEY_SECRET"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, env(map[string]string{tc.key: tc.value}), "", "run")
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%s=%q: exit %d, stderr %q; want exit 2 naming %s", tc.key, tc.value, code, errOut, tc.want)
+			}
+		})
+	}
+	s, err := learnSettingsFrom(env(map[string]string{
+		"BEIANBOT_ADMINS":  "slack:U0123ABC, telegram:123456789",
+		"BEIANBOT_HANDOFF": "slack:S0123ABC,telegram:@beian_support,telegram:-100123",
+		"BEIANBOT_DIGEST":  "weekly@telegram:-100123",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.admins["slack:U0123ABC"] || !s.admins["telegram:123456789"] || !s.record || s.retention != defaultRetention {
+		t.Errorf("settings: %+v", s)
+	}
+	if diff := cmp.Diff(map[string][]string{"slack": {"S0123ABC"}, "telegram": {"@beian_support", "-100123"}}, s.handoff); diff != "" {
+		t.Errorf("handoff (-want +got):\n%s", diff)
+	}
+	if s.digest == nil || s.digest.platform != "telegram" || s.digest.chat != "-100123" || s.digest.every != 7*24*3600e9 {
+		t.Errorf("digest: %+v", s.digest)
+	}
+}
+
+func TestCorruptDatabaseStops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.db")
+	if err := writeFile(path, strings.Repeat("garbage ", 1000)); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, env(map[string]string{"BEIANBOT_DATABASE_URL": path}), "", "review")
+	if code != 1 || !strings.Contains(errOut, path) || strings.Count(strings.TrimSpace(errOut), "\n") > 2 {
+		t.Errorf("corrupt database: exit %d, stderr %q; want exit 1 naming %s", code, errOut, path)
+	}
+}
