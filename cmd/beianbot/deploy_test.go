@@ -76,7 +76,7 @@ func TestDockerCompose(t *testing.T) {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	if want := []string{"bot", "redis"}; !slices.Equal(names, want) {
+	if want := []string{"bot", "postgres", "redis"}; !slices.Equal(names, want) {
 		t.Fatalf("services = %v, want %v", names, want)
 	}
 
