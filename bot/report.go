@@ -43,7 +43,7 @@ func (r *Responder) Report(res *domaincheck.Result, lang string, opts ReportOpti
 	l := r.faq.Load()
 	rep := CheckReport{FAQ: l.related[res.Verdict], Related: l.relatedFor(res.Verdict, lang)}
 	w := words{lang: lang}
-	explain(&w, res, opts)
+	explain(&w, res)
 	rep.Message = w.String()
 
 	var b strings.Builder
@@ -74,7 +74,7 @@ func (w *words) String() string { return strings.Join(w.paras, "\n\n") }
 
 // explain says what the verdict of res means. Addresses are not named here:
 // the facts list names them once.
-func explain(w *words, res *domaincheck.Result, opts ReportOptions) {
+func explain(w *words, res *domaincheck.Result) {
 	d := res.Domain
 	switch res.Verdict {
 	case domaincheck.VerdictIPAddress:
