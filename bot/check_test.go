@@ -315,6 +315,8 @@ func TestCheckReplyGolden(t *testing.T) {
 		{"private_zh", privateResult(), "zh", ReportOptions{}},
 		{"private_en", privateResult(), "en", ReportOptions{}},
 		{"private_cli_en", privateResult(), "en", ReportOptions{ListPrivate: true}},
+		{"private_ip_en", &domaincheck.Result{Domain: "10.0.0.1", ASCII: "10.0.0.1", Verdict: domaincheck.VerdictPrivateAddress,
+			Addresses: []domaincheck.Address{{IP: "10.0.0.1", Region: "private"}}}, "en", ReportOptions{}},
 		{"unreachable_zh", unreachableResult(), "zh", ReportOptions{}},
 		{"unreachable_en", unreachableResult(), "en", ReportOptions{}},
 		{"dns_unreachable_zh", dnsErrorResult(domaincheck.CauseNetworkUnreachable), "zh", ReportOptions{}},

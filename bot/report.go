@@ -218,8 +218,11 @@ func probeErrorText(p *domaincheck.Probe, lang string) string {
 func facts(res *domaincheck.Result, lang string, opts ReportOptions) []string {
 	var items []string
 	private := 0
+	// An address the user typed is no secret to them.
+	_, err := netip.ParseAddr(res.ASCII)
+	listPrivate := opts.ListPrivate || err == nil
 	for _, a := range res.Addresses {
-		if a.Private() && !opts.ListPrivate {
+		if a.Private() && !listPrivate {
 			private++
 			continue
 		}
