@@ -122,9 +122,8 @@ type Adapter struct {
 	// sleep waits d or until ctx ends; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 
-	runOnce   sync.Once
-	cutMu     sync.Mutex
-	cutLogged int
+	runOnce sync.Once
+	cuts    work.Tally
 }
 
 // New checks the configuration, calls auth.test to learn the bot's own user
@@ -256,10 +255,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 // once, and Run calls it too.
 func (a *Adapter) Drain(ctx context.Context) int {
 	n := a.pool.Drain(ctx)
-	a.cutMu.Lock()
-	defer a.cutMu.Unlock()
-	if added := n - a.cutLogged; added > 0 {
-		a.cutLogged = n
+	if added := a.cuts.Add(n); added > 0 {
 		a.metrics.WorkCut(bot.PlatformSlack, added)
 		a.logger.Warn("slack work cut at shutdown; askers told to ask again", "count", added)
 	}

@@ -106,7 +106,7 @@ func TestStartupFailures(t *testing.T) {
 func TestTransportErrorHidesToken(t *testing.T) {
 	e := newTestEnv(t, func(c *Config) { c.MaxRetries = -1 })
 	e.api.srv.Close()
-	_, err := e.a.api.sendMessage(t.Context(), tgbotapi.NewMessage(1, "x"))
+	_, err := e.a.api.sendMessage(t.Context(), outgoing{chatID: 1, text: "x"})
 	if err == nil {
 		t.Fatal("sendMessage to a closed server succeeded")
 	}
@@ -128,12 +128,11 @@ func TestPrivateMessage(t *testing.T) {
 		t.Fatalf("sendMessage called %d times, want 1", len(sent))
 	}
 	wantParams := url.Values{
-		"chat_id":                     {"7"},
-		"text":                        {"<b>Q</b>\n\nanswer to 香港服务器要备案吗"},
-		"parse_mode":                  {"HTML"},
-		"reply_to_message_id":         {"55"},
-		"allow_sending_without_reply": {"true"},
-		"disable_web_page_preview":    {"true"},
+		"chat_id":              {"7"},
+		"text":                 {"<b>Q</b>\n\nanswer to 香港服务器要备案吗"},
+		"parse_mode":           {"HTML"},
+		"reply_parameters":     {`{"message_id":55,"allow_sending_without_reply":true}`},
+		"link_preview_options": {`{"is_disabled":true}`},
 	}
 	if diff := cmp.Diff(wantParams, sent[0].params); diff != "" {
 		t.Errorf("sendMessage params (-want +got):\n%s", diff)
@@ -170,8 +169,8 @@ func TestGroupMessages(t *testing.T) {
 		{
 			name:     "command for this bot",
 			msg:      groupMsg(3, "/beian@beian_bot 要备案吗", cmdEntity("/beian@beian_bot")),
-			wantMsg:  []bot.Message{{Platform: "telegram", ChatID: "-100", UserID: "8", Text: "/beian 要备案吗", Addressed: true}},
-			wantSent: []string{"A: /beian 要备案吗"},
+			wantMsg:  []bot.Message{{Platform: "telegram", ChatID: "-100", UserID: "8", Text: "要备案吗", Command: "beian", Args: "要备案吗", Addressed: true}},
+			wantSent: []string{"A: 要备案吗"},
 		},
 		{
 			name: "command for another bot is ignored",
@@ -206,8 +205,8 @@ func TestGroupMessages(t *testing.T) {
 			var sent []string
 			for _, c := range e.api.get("sendMessage") {
 				sent = append(sent, c.params.Get("text"))
-				if got, want := c.params.Get("reply_to_message_id"), "5"; tc.msg.MessageID == 5 && got != want {
-					t.Errorf("reply_to_message_id = %q, want %q", got, want)
+				if got := quoted(t, c.params); tc.msg.MessageID == 5 && got != 5 {
+					t.Errorf("quoted message %d, want 5", got)
 				}
 			}
 			if diff := cmp.Diff(tc.wantSent, sent); diff != "" {
@@ -288,8 +287,8 @@ func TestCallbackPress(t *testing.T) {
 		t.Errorf("press message (-want +got):\n%s", diff)
 	}
 	sent := e.api.get("sendMessage")[0].params
-	if sent.Get("text") != "pressed a|section_cym|zh" || sent.Get("reply_to_message_id") != "10" {
-		t.Errorf("answer = %q quoting %q, want the pressed answer quoting message 10", sent.Get("text"), sent.Get("reply_to_message_id"))
+	if sent.Get("text") != "pressed a|section_cym|zh" || quoted(t, sent) != 10 {
+		t.Errorf("answer = %q quoting %d, want the pressed answer quoting message 10", sent.Get("text"), quoted(t, sent))
 	}
 }
 
@@ -314,7 +313,7 @@ func TestCheckEditsAcknowledgement(t *testing.T) {
 		t.Errorf("acknowledgement = %q", got)
 	}
 	want := url.Values{"chat_id": {"7"}, "message_id": {"1001"}, "text": {"example.com: <b>outside_mainland</b>"},
-		"parse_mode": {"HTML"}, "disable_web_page_preview": {"true"}}
+		"parse_mode": {"HTML"}, "link_preview_options": {`{"is_disabled":true}`}}
 	if diff := cmp.Diff(want, edits[0].params); diff != "" {
 		t.Errorf("edit (-want +got):\n%s", diff)
 	}
@@ -383,7 +382,7 @@ func TestRetryRespectsContext(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	_, err := e.a.api.sendMessage(ctx, tgbotapi.NewMessage(7, "x"))
+	_, err := e.a.api.sendMessage(ctx, outgoing{chatID: 7, text: "x"})
 	if err == nil || !strings.Contains(err.Error(), "past the deadline") {
 		t.Errorf("err = %v, want a give-up because retry_after is past the deadline", err)
 	}
@@ -406,7 +405,7 @@ func TestEntitiesRefusedFallsBackToPlainText(t *testing.T) {
 		t.Fatalf("sendMessage called %d times, want 2", len(sent))
 	}
 	want := url.Values{"chat_id": {"7"}, "text": {"Q\n\nsee docs (https://help.aliyun.com/x) & more"},
-		"reply_to_message_id": {"3"}, "allow_sending_without_reply": {"true"}, "disable_web_page_preview": {"true"}}
+		"reply_parameters": {`{"message_id":3,"allow_sending_without_reply":true}`}, "link_preview_options": {`{"is_disabled":true}`}}
 	if diff := cmp.Diff(want, sent[1].params); diff != "" {
 		t.Errorf("plain retry (-want +got):\n%s", diff)
 	}
@@ -427,7 +426,7 @@ func TestLongReplyIsSplit(t *testing.T) {
 	if got := sent[0].params.Get("text"); got != "<b>"+para+"</b>" {
 		t.Errorf("first part = %.40q…, want the bold paragraph", got)
 	}
-	if sent[0].params.Get("reply_to_message_id") != "3" || sent[1].params.Get("reply_to_message_id") != "" {
+	if quoted(t, sent[0].params) != 3 || quoted(t, sent[1].params) != 0 {
 		t.Errorf("only the first part should quote the question")
 	}
 	if sent[0].params.Get("reply_markup") != "" || sent[1].params.Get("reply_markup") == "" {
@@ -454,4 +453,21 @@ func TestGroupMigrated(t *testing.T) {
 	if diff := cmp.Diff([]string{"-100", "-1009"}, chats); diff != "" {
 		t.Errorf("sendMessage chats (-want +got):\n%s", diff)
 	}
+}
+
+// quoted returns the message a send quotes (reply_parameters), 0 for none.
+func quoted(t *testing.T, p url.Values) int {
+	t.Helper()
+	raw := p.Get("reply_parameters")
+	if raw == "" {
+		return 0
+	}
+	var rp struct {
+		MessageID int  `json:"message_id"`
+		Allow     bool `json:"allow_sending_without_reply"`
+	}
+	if err := json.Unmarshal([]byte(raw), &rp); err != nil || !rp.Allow {
+		t.Fatalf("reply_parameters %q: %v; want a message_id, allowed without the reply", raw, err)
+	}
+	return rp.MessageID
 }

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
-	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,76 +16,124 @@ import (
 
 	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/internal/metrics"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
-// client makes Bot API calls through the library with a context per call,
-// retrying rate-limited and transient failures a bounded number of times.
+// maxResponse bounds the size of one Bot API answer (a getUpdates batch of
+// 100 updates is well under it).
+const maxResponse = 32 << 20
+
+// client makes Bot API calls: one form POST per call, sent with the call's
+// own context, retrying rate-limited and transient failures a bounded
+// number of times. No error it returns contains the request URL, which
+// holds the token.
 type client struct {
-	base    tgbotapi.BotAPI // Client is set per call
-	hc      *http.Client
-	token   string
-	retries int
-	sleep   func(ctx context.Context, d time.Duration) error
-	metrics *metrics.Metrics
+	endpoint string // format: token, method
+	token    string
+	hc       *http.Client
+	retries  int
+	sleep    func(ctx context.Context, d time.Duration) error
+	metrics  *metrics.Metrics
+	link     *work.Link
 }
 
-// ctxDoer is the library's HTTP client for one call: it sends the request
-// with that call's context, so a call never outlives it, and strips the URL
-// (which holds the token) from transport errors.
-type ctxDoer struct {
-	ctx   context.Context
-	hc    *http.Client
-	token string
-}
-
-// Do implements tgbotapi.HTTPClient.
-func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
-	resp, err := d.hc.Do(req.WithContext(d.ctx))
-	if err == nil {
-		return resp, nil
+// do makes one call and returns its result.
+func (c *client) do(ctx context.Context, method string, p url.Values) (json.RawMessage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(c.endpoint, c.token, method), strings.NewReader(p.Encode()))
+	if err != nil {
+		// The parse error quotes the URL, token included.
+		return nil, errors.New("the API endpoint and token do not form a valid URL")
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		method := path.Base(req.URL.Path)
-		if d.token != "" && strings.Contains(method, d.token) {
-			method = "request"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error quotes the URL, token included
 		}
-		return nil, fmt.Errorf("%s %s: %w", ue.Op, method, ue.Err)
+		return nil, c.scrub(err)
 	}
-	return nil, err
+	defer resp.Body.Close()
+	var r tgbotapi.APIResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponse)).Decode(&r); err != nil {
+		return nil, fmt.Errorf("decode the answer (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if !r.Ok {
+		var params tgbotapi.ResponseParameters
+		if r.Parameters != nil {
+			params = *r.Parameters
+		}
+		code := r.ErrorCode
+		if code == 0 {
+			code = resp.StatusCode
+		}
+		return nil, &tgbotapi.Error{Code: code, Message: r.Description, ResponseParameters: params}
+	}
+	return r.Result, nil
 }
 
-// bot returns a copy of the library's BotAPI whose requests carry ctx.
-func (c *client) bot(ctx context.Context) *tgbotapi.BotAPI {
-	b := c.base
-	b.Client = ctxDoer{ctx: ctx, hc: c.hc, token: c.token}
-	return &b
+// scrub removes the token from an error's text, should a transport
+// error ever quote it.
+func (c *client) scrub(err error) error {
+	if c.token == "" || !strings.Contains(err.Error(), c.token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), c.token, "<token>"))
 }
 
-// call runs f, retrying up to retries times on a 429 (after retry_after),
-// a 5xx or a transport error (after a short backoff), as long as ctx allows.
-func (c *client) call(ctx context.Context, method string, retries int, f func(*tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+// laterError says a call was refused for longer than the caller's
+// deadline allows waiting: it can be made again after wait.
+type laterError struct {
+	wait time.Duration
+	err  error
+}
+
+func (e *laterError) Error() string {
+	return fmt.Sprintf("%v (retry in %s is past the deadline)", e.err, e.wait)
+}
+
+func (e *laterError) Unwrap() error { return e.err }
+
+// call runs one method, retrying up to retries times on a 429 (after
+// retry_after), a 5xx or a transport error (after a short backoff), as
+// long as ctx allows. A wait past ctx's deadline ends in a *laterError.
+func (c *client) call(ctx context.Context, method string, retries int, p url.Values) (json.RawMessage, error) {
 	for attempt := 0; ; attempt++ {
-		resp, err := f(c.bot(ctx))
+		res, err := c.do(ctx, method, p)
 		if err == nil {
-			return resp, nil
+			c.link.Up()
+			return res, nil
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("telegram %s: %w", method, err)
 		}
+		if unreachable(err) {
+			c.link.Down(fmt.Sprintf("%s: %v", method, err))
+		}
 		c.metrics.APIError(bot.PlatformTelegram, method)
 		wait, ok := retryDelay(err, attempt)
 		if !ok || attempt >= retries {
-			return resp, fmt.Errorf("telegram %s: %w", method, err)
+			return nil, fmt.Errorf("telegram %s: %w", method, err)
 		}
 		if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
-			return resp, fmt.Errorf("telegram %s: %w (retry in %s is past the deadline)", method, err, wait)
+			return nil, fmt.Errorf("telegram %s: %w", method, &laterError{wait: wait, err: err})
 		}
 		c.metrics.Retry(bot.PlatformTelegram)
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return resp, fmt.Errorf("telegram %s: %w (retry abandoned: %w)", method, err, serr)
+			return nil, fmt.Errorf("telegram %s: %w (retry abandoned: %w)", method, err, serr)
 		}
 	}
+}
+
+// unreachable reports whether err says Telegram could not be reached, or
+// refused the bot as a whole (a revoked token), as opposed to refusing one
+// request.
+func unreachable(err error) bool {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te.Code >= 500 || te.Code == http.StatusUnauthorized
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 // retryDelay says whether err is worth retrying and after how long.
@@ -136,66 +185,116 @@ func notModified(err error) bool {
 	return te != nil && strings.Contains(strings.ToLower(te.Message), "message is not modified")
 }
 
+// outgoing is one message to send, or the new text of one to edit.
+type outgoing struct {
+	chatID    int64
+	messageID int // the message to edit; 0 to send a new one
+	text      string
+	html      bool
+	replyTo   int // the message to quote; 0 for none
+	keyboard  *tgbotapi.InlineKeyboardMarkup
+}
+
+// params encodes o in the Bot API 7 fields: reply_parameters (quoting a
+// message that may since have been deleted) and link_preview_options.
+func (o outgoing) params() url.Values {
+	p := url.Values{}
+	p.Set("chat_id", strconv.FormatInt(o.chatID, 10))
+	if o.messageID != 0 {
+		p.Set("message_id", strconv.Itoa(o.messageID))
+	}
+	p.Set("text", o.text)
+	if o.html {
+		p.Set("parse_mode", tgbotapi.ModeHTML)
+	}
+	p.Set("link_preview_options", `{"is_disabled":true}`)
+	if o.replyTo != 0 {
+		p.Set("reply_parameters", fmt.Sprintf(`{"message_id":%d,"allow_sending_without_reply":true}`, o.replyTo))
+	}
+	if o.keyboard != nil {
+		if kb, err := json.Marshal(o.keyboard); err == nil {
+			p.Set("reply_markup", string(kb))
+		}
+	}
+	return p
+}
+
 // sendMessage sends one message and returns it as Telegram stored it.
-func (c *client) sendMessage(ctx context.Context, cfg tgbotapi.MessageConfig) (tgbotapi.Message, error) {
-	resp, err := c.call(ctx, "sendMessage", c.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.Request(cfg)
-	})
+func (c *client) sendMessage(ctx context.Context, o outgoing) (tgbotapi.Message, error) {
+	o.messageID = 0
+	res, err := c.call(ctx, "sendMessage", c.retries, o.params())
 	if err != nil {
 		return tgbotapi.Message{}, err
 	}
 	var m tgbotapi.Message
-	if err := json.Unmarshal(resp.Result, &m); err != nil {
+	if err := json.Unmarshal(res, &m); err != nil {
 		return tgbotapi.Message{}, fmt.Errorf("telegram sendMessage: decode result: %w", err)
 	}
 	return m, nil
 }
 
 // editMessageText replaces the text of a message the bot sent.
-func (c *client) editMessageText(ctx context.Context, cfg tgbotapi.EditMessageTextConfig) error {
-	_, err := c.call(ctx, "editMessageText", c.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.Request(cfg)
-	})
+func (c *client) editMessageText(ctx context.Context, o outgoing) error {
+	o.replyTo = 0
+	_, err := c.call(ctx, "editMessageText", c.retries, o.params())
 	return err
 }
 
 // answerCallback acknowledges a button press, showing text (when not
-// empty) to the presser alone. It goes through Request: Send would try to
-// decode the result (true) as a Message and fail.
+// empty) to the presser alone.
 func (c *client) answerCallback(ctx context.Context, id, text string) error {
-	_, err := c.call(ctx, "answerCallbackQuery", c.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.Request(tgbotapi.NewCallback(id, text))
-	})
+	p := url.Values{"callback_query_id": {id}}
+	if text != "" {
+		p.Set("text", text)
+	}
+	_, err := c.call(ctx, "answerCallbackQuery", c.retries, p)
 	return err
+}
+
+// getMe returns the bot's own user, checking the token.
+func (c *client) getMe(ctx context.Context) (tgbotapi.User, error) {
+	res, err := c.call(ctx, "getMe", c.retries, url.Values{})
+	if err != nil {
+		return tgbotapi.User{}, err
+	}
+	var u tgbotapi.User
+	if err := json.Unmarshal(res, &u); err != nil {
+		return tgbotapi.User{}, fmt.Errorf("telegram getMe: decode result: %w", err)
+	}
+	return u, nil
 }
 
 // getUpdates long-polls for updates from offset, without retries: the
 // polling loop has its own backoff.
 func (c *client) getUpdates(ctx context.Context, offset, limit int, timeout time.Duration) ([]tgbotapi.Update, error) {
-	cfg := tgbotapi.UpdateConfig{
-		Offset:         offset,
-		Limit:          limit,
-		Timeout:        int(timeout / time.Second),
-		AllowedUpdates: allowedUpdates(),
+	p := url.Values{}
+	if offset != 0 {
+		p.Set("offset", strconv.Itoa(offset))
+	}
+	p.Set("limit", strconv.Itoa(limit))
+	if s := int(timeout / time.Second); s > 0 {
+		p.Set("timeout", strconv.Itoa(s))
+	}
+	p.Set("allowed_updates", allowedUpdatesJSON)
+	res, err := c.call(ctx, "getUpdates", 0, p)
+	if err != nil {
+		return nil, err
 	}
 	var ups []tgbotapi.Update
-	_, err := c.call(ctx, "getUpdates", 0, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		resp, err := b.Request(cfg)
-		if err == nil {
-			err = json.Unmarshal(resp.Result, &ups)
-		}
-		return resp, err
-	})
-	return ups, err
+	if err := json.Unmarshal(res, &ups); err != nil {
+		return nil, fmt.Errorf("telegram getUpdates: decode result: %w", err)
+	}
+	return ups, nil
 }
 
-// allowedUpdates are the update kinds the adapter asks Telegram for.
-func allowedUpdates() []string { return []string{"message", "callback_query"} }
+// allowedUpdatesJSON names the update kinds the adapter asks Telegram for.
+const allowedUpdatesJSON = `["message","callback_query"]`
 
 // raw calls a Bot API method with hand-made parameters.
-func (c *client) raw(ctx context.Context, method string, p tgbotapi.Params) error {
-	_, err := c.call(ctx, method, c.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.MakeRequest(method, p)
-	})
+func (c *client) raw(ctx context.Context, method string, p url.Values) error {
+	if p == nil {
+		p = url.Values{}
+	}
+	_, err := c.call(ctx, method, c.retries, p)
 	return err
 }

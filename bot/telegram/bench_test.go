@@ -63,6 +63,7 @@ func BenchmarkWebhook(b *testing.B) {
 		Responder:     &fakeResponder{reply: benchReply},
 		Logger:        slog.New(slog.DiscardHandler),
 		WebhookSecret: testSecret,
+		Queue:         b.N, // every update is taken; none is refused
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -107,7 +108,9 @@ func BenchmarkWebhook(b *testing.B) {
 	b.ReportMetric(float64(b.N)/acked.Seconds(), "acks/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	a.work.shutdown(time.Minute)
+	dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	a.Drain(dctx)
+	cancel()
 	client.CloseIdleConnections()
 	bodies = nil // the benchmark's own request bodies are not the server's memory
 	loadstat.Report(b, before, 2*time.Second)

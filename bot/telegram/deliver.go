@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
 // maxCallbackData is Telegram's limit on a button's callback_data, in bytes.
@@ -25,6 +27,12 @@ type target struct {
 	chatID  int64
 	group   bool
 	replyTo int // message to quote; 0 for none
+	// unpaced skips the chat's sending schedule: the short notices sent at
+	// shutdown, which cannot wait for it, and held-back replies, whose slot
+	// was booked before.
+	unpaced bool
+	// held counts how often this reply was held back already.
+	held int
 }
 
 // process handles one update. handled is called once the update's first
@@ -41,19 +49,44 @@ func (a *Adapter) process(ctx context.Context, u tgbotapi.Update, handled func()
 	}
 }
 
-// firstSeen records update id and reports whether it is new. When the store
-// fails, the update is handled: answering twice beats not answering.
-func (a *Adapter) firstSeen(ctx context.Context, id int) bool {
-	first, err := a.store.FirstSeen(ctx, "telegram:update:"+strconv.Itoa(id), time.Hour)
-	if err != nil {
-		a.logger.Warn("telegram dedup unavailable", "update", id, "err", err)
-		return true
+// updateJob is the work for one accepted update. handled is called once
+// its first answer has been sent, or its restart notice, or when there is
+// nothing to send.
+func (a *Adapter) updateJob(u tgbotapi.Update, handled func()) work.Job {
+	return work.Job{
+		Do: func(ctx context.Context) {
+			defer handled()
+			if a.dedup.First(ctx, "telegram:update:"+strconv.Itoa(u.UpdateID)) {
+				a.process(ctx, u, handled)
+			}
+		},
+		Cut: func(ctx context.Context) {
+			defer handled()
+			a.cutNotice(ctx, u)
+		},
 	}
-	if !first {
-		a.metrics.DedupHit(bot.PlatformTelegram)
-		a.logger.Debug("telegram update already handled", "update", id)
+}
+
+// cutNotice tells the chat of an update that was accepted but not
+// finished before shutdown to ask again. Group chatter the bot was not
+// asked about gets nothing.
+func (a *Adapter) cutNotice(ctx context.Context, u tgbotapi.Update) {
+	var t target
+	switch {
+	case u.Message != nil:
+		in, ok := translate(ctx, u.Message, a.identity())
+		if !ok || !(in.msg.Direct || in.msg.Addressed) {
+			return
+		}
+		t = target{chatID: in.chatID, group: in.group, replyTo: in.replyTo}
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		m := u.CallbackQuery.Message
+		t = target{chatID: m.Chat.ID, group: m.Chat.Type != "private", replyTo: m.MessageID}
+	default:
+		return
 	}
-	return first
+	t.unpaced = true
+	a.send(ctx, t, bot.Reply{Outcome: bot.OutcomeRefused, Text: bot.RestartingText}, t.replyTo)
 }
 
 func (a *Adapter) identity() identity {
@@ -61,7 +94,7 @@ func (a *Adapter) identity() identity {
 }
 
 func (a *Adapter) onMessage(ctx context.Context, m *tgbotapi.Message, handled func()) {
-	in, ok := translate(m, a.identity())
+	in, ok := translate(ctx, m, a.identity())
 	if !ok {
 		return
 	}
@@ -201,31 +234,36 @@ func (a *Adapter) sendChunks(ctx context.Context, t target, rep bot.Reply, chunk
 	kb := a.keyboard(rep.Buttons)
 	last := 0
 	for i, c := range chunks {
-		cfg := tgbotapi.NewMessage(t.chatID, c.html)
-		cfg.ParseMode = tgbotapi.ModeHTML
-		cfg.DisableWebPagePreview = true
-		if i == 0 && replyTo != 0 {
-			cfg.ReplyToMessageID = replyTo
-			cfg.AllowSendingWithoutReply = true
+		o := outgoing{chatID: t.chatID, text: c.html, html: true}
+		if i == 0 {
+			o.replyTo = replyTo
 		}
-		if i == len(chunks)-1 && kb != nil {
-			cfg.ReplyMarkup = kb
+		if i == len(chunks)-1 {
+			o.keyboard = kb
 		}
-		if err := a.paceWait(ctx, t); err != nil {
+		if wait, later, err := a.paceWait(ctx, t); later {
+			a.sendLater(ctx, t, rep, chunks[i:], o.replyTo, wait, nil)
+			return 0
+		} else if err != nil {
 			a.giveUp(ctx, t, rep, i, len(chunks), err)
 			return 0
 		}
-		m, err := a.api.sendMessage(ctx, cfg)
+		m, err := a.api.sendMessage(ctx, o)
 		if te := apiErr(err); te != nil && te.MigrateToChatID != 0 {
 			// The group became a supergroup with a new id.
 			a.logger.Info("telegram group migrated; sending to its new id", "chat", t.chatID, "new_chat", te.MigrateToChatID)
-			t.chatID, cfg.ChatID = te.MigrateToChatID, te.MigrateToChatID
-			m, err = a.api.sendMessage(ctx, cfg)
+			t.chatID, o.chatID = te.MigrateToChatID, te.MigrateToChatID
+			m, err = a.api.sendMessage(ctx, o)
 		}
 		if entitiesRefused(err) {
 			a.logger.Warn("telegram refused the formatting; sending plain text", "chat", t.chatID, "err", err)
-			cfg.Text, cfg.ParseMode = c.plain, ""
-			m, err = a.api.sendMessage(ctx, cfg)
+			o.text, o.html = c.plain, false
+			m, err = a.api.sendMessage(ctx, o)
+		}
+		var later *laterError
+		if errors.As(err, &later) {
+			a.sendLater(ctx, t, rep, chunks[i:], o.replyTo, later.wait, err)
+			return 0
 		}
 		if err != nil {
 			a.giveUp(ctx, t, rep, i, len(chunks), err)
@@ -244,27 +282,25 @@ func (a *Adapter) edit(ctx context.Context, t target, id int, rep bot.Reply) boo
 	if len(chunks) == 0 {
 		return false
 	}
-	cfg := tgbotapi.NewEditMessageText(t.chatID, id, chunks[0].html)
-	cfg.ParseMode = tgbotapi.ModeHTML
-	cfg.DisableWebPagePreview = true
+	o := outgoing{chatID: t.chatID, messageID: id, text: chunks[0].html, html: true}
 	if len(chunks) == 1 {
-		cfg.ReplyMarkup = a.keyboard(rep.Buttons)
+		o.keyboard = a.keyboard(rep.Buttons)
 	}
-	if err := a.paceWait(ctx, t); err != nil {
+	if _, later, err := a.paceWait(ctx, t); later || err != nil {
 		return false
 	}
-	err := a.api.editMessageText(ctx, cfg)
+	err := a.api.editMessageText(ctx, o)
 	if entitiesRefused(err) {
 		a.logger.Warn("telegram refused the formatting; editing as plain text", "chat", t.chatID, "err", err)
-		cfg.Text, cfg.ParseMode = chunks[0].plain, ""
-		err = a.api.editMessageText(ctx, cfg)
+		o.text, o.html = chunks[0].plain, false
+		err = a.api.editMessageText(ctx, o)
 	}
 	if err != nil && !notModified(err) {
 		a.logger.Warn("telegram edit failed; sending the result as a new message", "chat", t.chatID, "err", err)
 		return false
 	}
 	if len(chunks) > 1 && a.sendChunks(ctx, t, rep, chunks[1:], 0) == 0 {
-		return true // the first part is there; the rest is logged as given up
+		return true // the first part is there; the rest is queued or logged as given up
 	}
 	a.metrics.Reply(bot.PlatformTelegram, string(rep.Outcome))
 	return true
@@ -337,8 +373,28 @@ func buttonLabel(s string) string {
 	return string(r[:maxButtonLabel-1]) + "…"
 }
 
-// paceWait blocks until the pacer's slot for a send to t comes.
-func (a *Adapter) paceWait(ctx context.Context, t target) error {
-	now := a.now()
-	return a.sleep(ctx, a.pace.reserve(t.chatID, t.group, now).Sub(now))
+// paceWait books the next slot for a send to t (about one a second per
+// chat, at most GroupPerMinute in any minute per group, shared by every replica when
+// the store is) and waits for it. later is true, without waiting, when the
+// slot comes after ctx's deadline; wait says how long it is.
+func (a *Adapter) paceWait(ctx context.Context, t target) (wait time.Duration, later bool, err error) {
+	if t.unpaced {
+		return 0, false, nil
+	}
+	chat := strconv.FormatInt(t.chatID, 10)
+	rules := []work.Rule{{Key: "telegram:chat:" + chat, Interval: a.chatInterval}}
+	if t.group && a.groupPerMinute > 0 {
+		// Evenly spaced, so that no minute ever holds more than
+		// groupPerMinute sends, wherever it starts.
+		every := time.Minute / time.Duration(max(a.groupPerMinute-1, 1))
+		rules = append(rules, work.Rule{Key: "telegram:group:" + chat, Interval: every})
+	}
+	wait = a.pacer.Reserve(ctx, rules...)
+	if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
+		return wait, true, nil
+	}
+	if err := a.sleep(ctx, wait); err != nil {
+		return wait, false, fmt.Errorf("wait for a sending slot: %w", err)
+	}
+	return wait, false, nil
 }

@@ -333,3 +333,13 @@ func cmdEntity(text string) tgbotapi.MessageEntity {
 	n, _, _ := strings.Cut(text, " ")
 	return tgbotapi.MessageEntity{Type: "bot_command", Offset: 0, Length: len(n)}
 }
+
+// drain finishes the adapter's accepted work, as a shutdown does.
+func (e *testEnv) drain(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if n := e.a.Drain(ctx); n != 0 {
+		t.Errorf("Drain cut %d updates, want 0", n)
+	}
+}

@@ -30,7 +30,7 @@ func FuzzUpdate(f *testing.F) {
 		if u.UpdateID <= 0 {
 			t.Fatalf("accepted update_id %d", u.UpdateID)
 		}
-		in, ok := translate(u.Message, me)
+		in, ok := translate(t.Context(), u.Message, me)
 		if !ok {
 			return
 		}

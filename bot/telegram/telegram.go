@@ -7,22 +7,24 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
-
-	"github.com/beianbot/beianbot/internal/clock"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/clock"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/secret"
 	"github.com/beianbot/beianbot/internal/store"
+	"github.com/beianbot/beianbot/internal/work"
 )
 
 // DefaultEndpoint is the Bot API endpoint format: token, then method.
@@ -41,7 +43,7 @@ type responder interface {
 }
 
 // Config configures an Adapter. Zero durations and counts take the defaults
-// given; a negative pacing value turns that pacing off.
+// given; a negative one turns that setting off (work.Default).
 type Config struct {
 	// Token is the bot token from @BotFather. Required.
 	Token secret.String
@@ -53,7 +55,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Responder answers messages. Required.
 	Responder responder
-	// Store deduplicates updates; default in memory.
+	// Store deduplicates updates; default in memory. When it is shared
+	// between replicas (Redis), it also paces sends to each chat for all of
+	// them and elects the one replica that long-polls (a lease).
 	Store store.Store
 	// Metrics and Logger may be nil.
 	Metrics *metrics.Metrics
@@ -74,8 +78,15 @@ type Config struct {
 	GroupPerMinute int
 	// MaxRetries bounds retries of one API call (default 3).
 	MaxRetries int
-	// Concurrency bounds updates handled at once (default 64).
+	// Concurrency bounds updates handled at once (default 64); Queue is how
+	// many accepted ones may wait for a worker (default 256). When both are
+	// full, the webhook answers 503 and polling stops taking updates, so
+	// that Telegram keeps them.
 	Concurrency int
+	Queue       int
+	// Later bounds the replies kept to be sent after a long retry_after
+	// (default 1000).
+	Later int
 	// WorkTimeout bounds the handling of one update, from its acceptance to
 	// its last answer, so that it ends within the process's shutdown budget
 	// (default 9 s). FollowUpTimeout bounds a domain check within it
@@ -83,8 +94,14 @@ type Config struct {
 	WorkTimeout     time.Duration
 	FollowUpTimeout time.Duration
 	// ShutdownGrace is how long Run lets accepted work finish after its
-	// context ends before cancelling it (default 7.5 s).
+	// context ends, when nobody called Drain with a tighter deadline
+	// (default 9 s).
 	ShutdownGrace time.Duration
+	// LeaseTTL is how long the polling lease lasts unless renewed (default
+	// 6 s); it is renewed every third of that, and a standby replica tries
+	// to take it as often, so one takes over within about LeaseTTL of the
+	// poller's death.
+	LeaseTTL time.Duration
 	// Sleep waits for d or until ctx ends; tests make it instant.
 	// Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -99,16 +116,25 @@ type Adapter struct {
 	self            tgbotapi.User
 	resp            responder
 	store           store.Store
+	leaser          store.Leaser // nil: this process is the only poller
 	metrics         *metrics.Metrics
 	logger          *slog.Logger
 	secret          secret.String
 	pollEvery       time.Duration
 	grace           time.Duration
+	leaseTTL        time.Duration
 	followUpTimeout time.Duration
-	pace            *pacer
-	work            *workers
+	chatInterval    time.Duration
+	groupPerMinute  int
+	pacer           *work.Pacer
+	pool            *work.Pool
+	dedup           work.Dedup
+	later           *laterQueue
+	link            *work.Link
 	sleep           func(ctx context.Context, d time.Duration) error
 	now             func() time.Time
+
+	cuts work.Tally
 }
 
 // New checks cfg, fetches the bot's own user (getMe), publishes the command
@@ -126,31 +152,43 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		secret:          cfg.WebhookSecret,
 		pollEvery:       cfg.PollTimeout,
 		grace:           cfg.ShutdownGrace,
+		leaseTTL:        cfg.LeaseTTL,
 		followUpTimeout: cfg.FollowUpTimeout,
-		pace:            newPacer(cfg.ChatInterval, cfg.GroupPerMinute),
-		work:            newWorkers(cfg.Concurrency, cfg.WorkTimeout, cfg.Logger),
-		sleep:           cfg.Sleep,
-		now:             cfg.Now,
+		chatInterval:    cfg.ChatInterval,
+		groupPerMinute:  cfg.GroupPerMinute,
+		pacer:           work.NewPacer(cfg.Store, cfg.Now, cfg.Logger),
+		pool: work.NewPool(work.PoolConfig{
+			Workers: cfg.Concurrency,
+			Queue:   cfg.Queue,
+			Timeout: cfg.WorkTimeout,
+			Logger:  cfg.Logger,
+		}),
+		dedup: work.Dedup{Store: cfg.Store, TTL: time.Hour, Platform: bot.PlatformTelegram, Metrics: cfg.Metrics, Logger: cfg.Logger},
+		later: newLaterQueue(cfg.Later),
+		link:  work.NewLink(cfg.Now),
+		sleep: cfg.Sleep,
+		now:   cfg.Now,
 	}
-	token := cfg.Token.Reveal()
-	base, err := tgbotapi.NewBotAPIWithClient(token, cfg.Endpoint, ctxDoer{ctx: ctx, hc: cfg.HTTPClient, token: token})
+	if _, inProcess := cfg.Store.(*store.Memory); !inProcess {
+		a.leaser, _ = cfg.Store.(store.Leaser)
+	}
+	a.api = &client{
+		endpoint: cfg.Endpoint,
+		token:    cfg.Token.Reveal(),
+		hc:       cfg.HTTPClient,
+		retries:  cfg.MaxRetries,
+		sleep:    cfg.Sleep,
+		metrics:  cfg.Metrics,
+		link:     a.link,
+	}
+	self, err := a.api.getMe(ctx)
 	if err != nil {
-		cfg.Metrics.APIError(bot.PlatformTelegram, "getMe")
 		return nil, fmt.Errorf("telegram getMe (is the bot token right?): %w", err)
 	}
-	if base.Self.UserName == "" || !base.Self.IsBot {
+	if self.UserName == "" || !self.IsBot {
 		return nil, fmt.Errorf("telegram getMe: the token does not belong to a bot")
 	}
-	a.self = base.Self
-	base.Client = nil
-	a.api = &client{
-		base:    *base,
-		hc:      cfg.HTTPClient,
-		token:   token,
-		retries: cfg.MaxRetries,
-		sleep:   cfg.Sleep,
-		metrics: cfg.Metrics,
-	}
+	a.self = self
 	a.logger = a.logger.With("bot", "@"+a.self.UserName)
 	if err := a.setCommands(ctx); err != nil {
 		a.logger.Warn("telegram commands not published", "err", err)
@@ -167,6 +205,10 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 func (c *Config) fill() error {
 	if c.Token == "" {
 		return fmt.Errorf("%w: no bot token", ErrConfig)
+	}
+	if !validToken(c.Token.Reveal()) {
+		// The token is not quoted: a malformed one is still a secret.
+		return fmt.Errorf("%w: the bot token is malformed (want <digits>:<letters, digits, _ and ->, as @BotFather gives it)", ErrConfig)
 	}
 	if c.Responder == nil {
 		return fmt.Errorf("%w: no responder", ErrConfig)
@@ -201,13 +243,17 @@ func (c *Config) fill() error {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	c.ChatInterval = orDefault(c.ChatInterval, time.Second)
-	c.GroupPerMinute = orDefault(c.GroupPerMinute, 20)
-	c.MaxRetries = orDefault(c.MaxRetries, 3)
-	c.Concurrency = orDefault(c.Concurrency, 64)
-	c.WorkTimeout = orDefault(c.WorkTimeout, 9*time.Second)
-	c.FollowUpTimeout = orDefault(c.FollowUpTimeout, 8*time.Second)
-	c.ShutdownGrace = orDefault(c.ShutdownGrace, 7500*time.Millisecond)
+	c.ChatInterval = work.Default(c.ChatInterval, time.Second)
+	c.GroupPerMinute = work.Default(c.GroupPerMinute, 20)
+	c.MaxRetries = work.Default(c.MaxRetries, 3)
+	// Concurrency, Queue and WorkTimeout are the pool's to default.
+	if c.Queue == 0 {
+		c.Queue = 256
+	}
+	c.Later = work.Default(c.Later, 1000)
+	c.FollowUpTimeout = work.Default(c.FollowUpTimeout, 8*time.Second)
+	c.ShutdownGrace = work.Default(c.ShutdownGrace, 9*time.Second)
+	c.LeaseTTL = work.Default(c.LeaseTTL, 6*time.Second)
 	if c.Sleep == nil {
 		c.Sleep = clock.Sleep
 	}
@@ -217,15 +263,19 @@ func (c *Config) fill() error {
 	return nil
 }
 
-// orDefault returns def for zero, 0 for negative (off), v otherwise.
-func orDefault[T int | time.Duration](v, def T) T {
-	switch {
-	case v == 0:
-		return def
-	case v < 0:
-		return 0
+// validToken reports whether s has the shape of a bot token:
+// "<digits>:<letters, digits, _ and ->".
+func validToken(s string) bool {
+	id, key, ok := strings.Cut(s, ":")
+	if !ok || id == "" || key == "" || len(s) > 256 {
+		return false
 	}
-	return v
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return validSecret(key)
 }
 
 func validSecret(s string) bool {
@@ -251,27 +301,56 @@ func (a *Adapter) Routes() map[string]http.Handler {
 	return map[string]http.Handler{WebhookPath: http.HandlerFunc(a.serveWebhook)}
 }
 
-// Run serves until ctx ends: it long-polls for updates, or in webhook mode
-// waits while the handler receives them. Then it lets accepted updates
-// finish (cancelling them after the grace period), confirms the handled
-// ones to Telegram when polling, and returns.
+// Run serves until ctx ends: it long-polls for updates (holding the
+// polling lease when replicas share a store), or in webhook mode waits
+// while the handler receives them; meanwhile it sends the replies that had
+// to wait for a long retry_after. Then it drains (see Drain) within
+// ShutdownGrace, confirms the handled updates to Telegram when polling,
+// and returns.
 func (a *Adapter) Run(ctx context.Context) error {
-	a.logger.Info("telegram adapter running", "mode", a.mode())
+	a.logger.Info("telegram adapter running", "mode", a.mode(), "shared_lease", a.leaser != nil)
+	var wg sync.WaitGroup
+	wg.Go(func() { a.runLater(ctx) })
 	var p *poller
 	if a.secret == "" {
 		p = &poller{a: a}
-		p.run(ctx)
+		a.poll(ctx, p)
 	} else {
+		a.link.Up() // Telegram reaches us; setWebhook, if any, succeeded
 		<-ctx.Done()
 	}
-	if n := a.work.shutdown(a.grace); n > 0 {
-		a.logger.Warn("telegram updates cancelled at shutdown", "count", n)
-	}
+	wg.Wait()
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.grace)
+	defer cancel()
+	a.Drain(dctx)
 	if p != nil {
 		p.confirm(context.WithoutCancel(ctx))
+		a.releaseLease(context.WithoutCancel(ctx), p)
 	}
 	a.logger.Info("telegram adapter stopped")
 	return nil
+}
+
+// Drain stops taking updates (the webhook answers 503, so that Telegram
+// redelivers them) and finishes the accepted ones; what cannot be finished
+// before ctx's deadline is cut and its chat told to ask again. Replies
+// still waiting for a long retry_after are sent if their time comes before
+// the deadline, and counted as cut otherwise. It returns how many were
+// cut; it may be called more than once, and Run calls it too.
+func (a *Adapter) Drain(ctx context.Context) int {
+	n := a.pool.Drain(ctx) + a.later.flush(ctx, a)
+	if added := a.cuts.Add(n); added > 0 {
+		a.metrics.WorkCut(bot.PlatformTelegram, added)
+		a.logger.Warn("telegram work cut at shutdown; chats told to ask again", "count", added)
+	}
+	return n
+}
+
+// Status implements bot.StatusReporter: whether the last exchange with the
+// Bot API (getMe, a poll, a send) worked.
+func (a *Adapter) Status() bot.Status {
+	c, since, last := a.link.State()
+	return bot.Status{Platform: bot.PlatformTelegram, Connected: c, Since: since, LastError: last}
 }
 
 func (a *Adapter) mode() string {
@@ -303,28 +382,27 @@ func commands(lang string) []tgbotapi.BotCommand {
 // users whose app is in Chinese.
 func (a *Adapter) setCommands(ctx context.Context) error {
 	for _, lang := range []string{"", "en", "zh"} {
-		cfg := tgbotapi.NewSetMyCommands(commands(lang)...)
-		cfg.LanguageCode = lang
-		_, err := a.api.call(ctx, "setMyCommands", a.api.retries, func(b *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-			return b.Request(cfg)
-		})
+		cmds, err := json.Marshal(commands(lang))
 		if err != nil {
+			return fmt.Errorf("telegram setMyCommands: %w", err)
+		}
+		p := url.Values{"commands": {string(cmds)}}
+		if lang != "" {
+			p.Set("language_code", lang)
+		}
+		if err := a.api.raw(ctx, "setMyCommands", p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// setWebhook registers url with the secret token. The library's
-// WebhookConfig has no secret_token, so this uses the raw request.
-func (a *Adapter) setWebhook(ctx context.Context, url string) error {
-	p := tgbotapi.Params{"url": url, "secret_token": a.secret.Reveal()}
-	if err := p.AddInterface("allowed_updates", allowedUpdates()); err != nil {
-		return fmt.Errorf("telegram setWebhook: %w", err)
-	}
+// setWebhook registers url with the secret token.
+func (a *Adapter) setWebhook(ctx context.Context, hook string) error {
+	p := url.Values{"url": {hook}, "secret_token": {a.secret.Reveal()}, "allowed_updates": {allowedUpdatesJSON}}
 	if err := a.api.raw(ctx, "setWebhook", p); err != nil {
 		return err
 	}
-	a.logger.Info("telegram webhook registered", "url", url)
+	a.logger.Info("telegram webhook registered", "url", hook)
 	return nil
 }

@@ -72,7 +72,7 @@ func TestWebhook(t *testing.T) {
 					t.Errorf("answered chat %q, want 7", got)
 				}
 			}
-			e.a.work.shutdown(5 * time.Second) // all accepted work is done
+			e.drain(t) // all accepted work is done
 			if got := len(e.resp.messages()); (got == 1) != tc.answer {
 				t.Errorf("responder called %d times; want an answer: %v", got, tc.answer)
 			}
@@ -100,7 +100,7 @@ func TestWebhookDuplicateUpdate(t *testing.T) {
 			t.Fatalf("delivery %d: status %d, want 200", i, got)
 		}
 	}
-	e.a.work.shutdown(5 * time.Second)
+	e.drain(t)
 	if got := len(e.api.get("sendMessage")); got != 1 {
 		t.Errorf("sendMessage called %d times, want 1", got)
 	}
@@ -250,55 +250,21 @@ func TestPollingBacksOff(t *testing.T) {
 	}
 }
 
-func TestPacer(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	at := func(p *pacer, chat int64, group bool, now time.Duration) time.Duration {
-		return p.reserve(chat, group, t0.Add(now)).Sub(t0)
+// TestGroupPacing: sends to one group are spaced so that no minute holds
+// more than GroupPerMinute of them; a private chat keeps one a second.
+func TestGroupPacing(t *testing.T) {
+	e := newTestEnv(t, nil)
+	for i := range 3 {
+		e.process(t, tgbotapi.Update{UpdateID: 10 + i, Message: groupMsg(i+1, "/help", cmdEntity("/help"))})
 	}
-	t.Run("one a second per chat", func(t *testing.T) {
-		p := newPacer(time.Second, 20)
-		var got []time.Duration
-		for range 3 {
-			got = append(got, at(p, 1, false, 0))
-		}
-		got = append(got, at(p, 2, false, 0), at(p, 1, false, 10*time.Second))
-		want := []time.Duration{0, time.Second, 2 * time.Second, 0, 10 * time.Second}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("slots (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("twenty a minute per group", func(t *testing.T) {
-		p := newPacer(time.Second, 20)
-		var last time.Duration
-		for range 21 {
-			last = at(p, -1, true, 0)
-		}
-		if last != time.Minute {
-			t.Errorf("21st send in a group at %v, want 1m0s", last)
-		}
-		if got := at(p, -1, true, 0); got != time.Minute+time.Second {
-			t.Errorf("22nd send at %v, want 1m1s", got)
-		}
-	})
-	t.Run("off", func(t *testing.T) {
-		p := newPacer(0, 0)
-		for range 5 {
-			if got := at(p, -1, true, 0); got != 0 {
-				t.Fatalf("slot %v with pacing off, want 0", got)
-			}
-		}
-	})
-	t.Run("sweep keeps busy chats", func(t *testing.T) {
-		p := newPacer(time.Second, 20)
-		for i := range maxPacedChats {
-			at(p, int64(i), false, 0)
-		}
-		at(p, 1, false, 0) // chat 1 now booked until 2s
-		at(p, -5, false, 1500*time.Millisecond)
-		if _, ok := p.chats[1]; !ok || len(p.chats) > 3 {
-			t.Errorf("after sweep: %d chats, chat 1 kept: %v; want idle chats forgotten and chat 1 kept", len(p.chats), ok)
-		}
-	})
+	for i := range 2 {
+		e.process(t, tgbotapi.Update{UpdateID: 20 + i, Message: privateMsg(i+1, "hi")})
+	}
+	every := time.Minute / 19
+	want := []time.Duration{every, 2 * every, time.Second}
+	if diff := cmp.Diff(want, e.sleeps.all()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
 }
 
 func TestTranslate(t *testing.T) {
@@ -312,16 +278,23 @@ func TestTranslate(t *testing.T) {
 		{"private unknown command", privateMsg(1, "/foo bar"), &bot.Message{Text: "/foo bar", Direct: true, Addressed: true}},
 		{"private sticker", privateMsg(1, ""), &bot.Message{Direct: true, Addressed: true}},
 		{"group chatter", groupMsg(1, "hi all"), &bot.Message{Text: "hi all"}},
-		{"group known bare command", groupMsg(1, "/check example.com", cmdEntity("/check")), &bot.Message{Text: "/check example.com", Addressed: true}},
+		{"group known bare command", groupMsg(1, "/check example.com", cmdEntity("/check")), &bot.Message{Text: "example.com", Command: "check", Args: "example.com", Addressed: true}},
 		{"group unknown bare command", groupMsg(1, "/roll 6", cmdEntity("/roll")), nil},
-		{"group command for us", groupMsg(1, "/start@BEIAN_BOT", cmdEntity("/start@BEIAN_BOT")), &bot.Message{Text: "/start", Addressed: true}},
+		{"group command for us", groupMsg(1, "/start@BEIAN_BOT", cmdEntity("/start@BEIAN_BOT")), &bot.Message{Command: "start", Addressed: true}},
+		{"private unknown command for us", func() *tgbotapi.Message {
+			m := privateMsg(1, "/foo@beian_bot bar")
+			m.Entities = []tgbotapi.MessageEntity{cmdEntity(m.Text)}
+			return m
+		}(), &bot.Message{Text: "/foo bar", Direct: true, Addressed: true}},
+		{"command with a mention in its arguments", groupMsg(1, "/beian @alice 要备案吗", cmdEntity("/beian"), tgbotapi.MessageEntity{Type: "mention", Offset: 7, Length: 6}),
+			&bot.Message{Text: "要备案吗", Command: "beian", Args: "要备案吗", Addressed: true}},
 		{"group command for another bot", groupMsg(1, "/start@other_bot", cmdEntity("/start@other_bot")), nil},
 		{"group without text", groupMsg(1, ""), nil},
 		{"mention in the middle", groupMsg(1, "请问 @beian_bot 香港要备案吗", tgbotapi.MessageEntity{Type: "mention", Offset: 3, Length: 10}),
 			&bot.Message{Text: "请问 香港要备案吗", Addressed: true}},
 		{"mention after an emoji (UTF-16 offsets)", groupMsg(1, "👋 @beian_bot hk?", tgbotapi.MessageEntity{Type: "mention", Offset: 3, Length: 10}),
 			&bot.Message{Text: "👋 hk?", Addressed: true}},
-		{"mention of someone else", groupMsg(1, "@alice hk?", tgbotapi.MessageEntity{Type: "mention", Offset: 0, Length: 6}), &bot.Message{Text: "@alice hk?"}},
+		{"mention of someone else is stripped", groupMsg(1, "@alice hk?", tgbotapi.MessageEntity{Type: "mention", Offset: 0, Length: 6}), &bot.Message{Text: "hk?"}},
 		{"text mention of the bot", groupMsg(1, "Beian hk?", tgbotapi.MessageEntity{Type: "text_mention", Offset: 0, Length: 5, User: &tgbotapi.User{ID: botID}}),
 			&bot.Message{Text: "hk?", Addressed: true}},
 		{"entity out of range", groupMsg(1, "hi", tgbotapi.MessageEntity{Type: "mention", Offset: 1, Length: 50}), &bot.Message{Text: "hi"}},
@@ -333,7 +306,7 @@ func TestTranslate(t *testing.T) {
 		{"no sender", &tgbotapi.Message{Chat: &tgbotapi.Chat{ID: 1, Type: "private"}, Text: "x"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in, ok := translate(tc.msg, me)
+			in, ok := translate(t.Context(), tc.msg, me)
 			if tc.want == nil {
 				if ok {
 					t.Errorf("translate = %+v, want ignored", in.msg)
@@ -444,7 +417,7 @@ func TestPanicEndsOnlyThatUpdate(t *testing.T) {
 	h := e.a.Routes()[WebhookPath]
 	postUpdate(h, testSecret, updateJSON(t, tgbotapi.Update{UpdateID: 1, Message: privateMsg(1, "boom")}))
 	postUpdate(h, testSecret, updateJSON(t, tgbotapi.Update{UpdateID: 2, Message: privateMsg(2, "ok")}))
-	e.a.work.shutdown(5 * time.Second)
+	e.drain(t)
 	if sent := e.api.get("sendMessage"); len(sent) != 1 || sent[0].params.Get("text") != "fine" {
 		t.Errorf("sent %v, want only the second update's answer", sent)
 	}

@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -36,8 +38,9 @@ type incoming struct {
 
 // translate turns a Telegram message into a bot.Message. ok is false for
 // what the bot must not consider at all: messages from bots, channels,
-// commands meant for another bot, and group messages without text.
-func translate(m *tgbotapi.Message, me identity) (in incoming, ok bool) {
+// commands meant for another bot, and group messages without text, and
+// anything once ctx has ended.
+func translate(ctx context.Context, m *tgbotapi.Message, me identity) (in incoming, ok bool) {
 	if m == nil || m.From == nil || m.From.IsBot || m.Chat == nil {
 		return incoming{}, false
 	}
@@ -52,72 +55,100 @@ func translate(m *tgbotapi.Message, me identity) (in incoming, ok bool) {
 	if text == "" && !private {
 		return incoming{}, false
 	}
-	text, addressed, ignore := address(text, ents, me, private)
+	a, ignore := address(ctx, text, ents, me, private)
 	if ignore {
 		return incoming{}, false
 	}
+	addressed := a.addressed
 	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == me.id {
 		addressed = true
 	}
-	return incoming{
-		msg: bot.Message{
-			Platform:  bot.PlatformTelegram,
-			ChatID:    strconv.FormatInt(m.Chat.ID, 10),
-			UserID:    strconv.FormatInt(m.From.ID, 10),
-			Text:      text,
-			Direct:    private,
-			Addressed: addressed || private,
-		},
-		chatID:  m.Chat.ID,
-		group:   !private,
-		replyTo: m.MessageID,
-	}, true
+	msg := bot.Message{
+		Platform:  bot.PlatformTelegram,
+		ChatID:    strconv.FormatInt(m.Chat.ID, 10),
+		UserID:    strconv.FormatInt(m.From.ID, 10),
+		Text:      a.text,
+		Command:   a.command,
+		Direct:    private,
+		Addressed: addressed || private,
+	}
+	if a.command != "" {
+		msg.Text, msg.Args = a.args, a.args
+	}
+	return incoming{msg: msg, chatID: m.Chat.ID, group: !private, replyTo: m.MessageID}, true
+}
+
+// addressing is what address found in a message.
+type addressing struct {
+	// text is the message without mentions.
+	text string
+	// command is a leading command the bot answers ("check"), without
+	// "/" and "@bot"; args the text after it.
+	command, args string
+	addressed     bool
 }
 
 // address finds what in text speaks to the bot: a leading command (bare,
 // or "/cmd@thisbot"), "@thisbot" mentions and text mentions of the bot.
-// It removes "@thisbot" from the text. ignore is true for a command meant
-// for another bot, and, in groups, for a bare command the bot does not know.
-// Entity offsets are in UTF-16 code units; bad ones are skipped.
-func address(text string, ents []tgbotapi.MessageEntity, me identity, private bool) (out string, addressed, ignore bool) {
+// It removes every @username mention from the text (chat syntax the FAQ
+// matcher should not see) and splits off a leading command the bot
+// knows. ignore is true for a command meant for another bot, and, in
+// groups, for a bare command the bot does not know. Entity offsets are in
+// UTF-16 code units; bad ones are skipped. Its cost is linear in the text
+// and the number of entities.
+func address(ctx context.Context, text string, ents []tgbotapi.MessageEntity, me identity, private bool) (out addressing, ignore bool) {
 	u := utf16.Encode([]rune(text))
+	botMention := utf16.Encode([]rune("@" + me.username))
 	var cuts [][2]int
-	for _, e := range ents {
+	cmdEnd := 0
+	for i, e := range ents {
+		if i%64 == 63 && ctx.Err() != nil {
+			return addressing{}, true
+		}
 		if e.Offset < 0 || e.Length <= 0 || e.Offset > len(u)-e.Length {
 			continue
 		}
 		start, end := e.Offset, e.Offset+e.Length
-		s := string(utf16.Decode(u[start:end]))
 		switch e.Type {
 		case "bot_command":
-			if start != 0 {
+			if start != 0 || e.Length > 64 {
 				continue
 			}
+			s := string(utf16.Decode(u[start:end]))
 			name, at, hasAt := strings.Cut(strings.TrimPrefix(s, "/"), "@")
 			switch {
 			case hasAt && !strings.EqualFold(at, me.username):
-				return "", false, true
-			case hasAt:
-				cuts = append(cuts, [2]int{end - len(utf16.Encode([]rune(at))) - 1, end})
-				addressed = true
-			case knownCommand(name):
-				addressed = true
+				return addressing{}, true
+			case hasAt || knownCommand(name):
+				out.addressed = true
 			case !private:
-				return "", false, true
+				return addressing{}, true
+			}
+			if knownCommand(name) {
+				out.command, cmdEnd = strings.ToLower(name), end
+			} else if hasAt {
+				cuts = append(cuts, [2]int{end - len(utf16.Encode([]rune(at))) - 1, end})
 			}
 		case "mention":
-			if me.username != "" && strings.EqualFold(s, "@"+me.username) {
-				cuts = append(cuts, widen(u, start, end))
-				addressed = true
+			if me.username != "" && e.Length == len(botMention) && strings.EqualFold(string(utf16.Decode(u[start:end])), "@"+me.username) {
+				out.addressed = true
 			}
+			cuts = append(cuts, widen(u, start, end))
 		case "text_mention":
 			if e.User != nil && e.User.ID == me.id {
 				cuts = append(cuts, widen(u, start, end))
-				addressed = true
+				out.addressed = true
 			}
 		}
 	}
-	return strings.TrimSpace(string(utf16.Decode(remove(u, cuts)))), addressed, false
+	if out.command != "" {
+		cuts = append(cuts, [2]int{0, cmdEnd})
+		out.args = strings.TrimSpace(string(utf16.Decode(remove(u, cuts))))
+		out.text = out.args
+		return out, false
+	}
+	out.text = strings.TrimSpace(string(utf16.Decode(remove(u, cuts))))
+	return out, false
 }
 
 // widen extends a mention's range over one neighbouring space, so that
@@ -132,22 +163,23 @@ func widen(u []uint16, start, end int) [2]int {
 	return [2]int{start, end}
 }
 
-// remove drops the given ranges from u; overlapping ranges are fine.
+// remove drops the given ranges from u; overlapping ranges are fine. It
+// costs the length of u plus the number of ranges times their log.
 func remove(u []uint16, cuts [][2]int) []uint16 {
 	if len(cuts) == 0 {
 		return u
 	}
-	drop := make([]bool, len(u))
-	for _, c := range cuts {
-		for i := c[0]; i < c[1]; i++ {
-			drop[i] = true
-		}
-	}
+	slices.SortFunc(cuts, func(a, b [2]int) int { return a[0] - b[0] })
 	out := make([]uint16, 0, len(u))
-	for i, v := range u {
-		if !drop[i] {
-			out = append(out, v)
+	pos := 0
+	for _, c := range cuts {
+		if c[0] > pos {
+			out = append(out, u[pos:c[0]]...)
 		}
+		pos = max(pos, c[1])
+	}
+	if pos < len(u) {
+		out = append(out, u[pos:]...)
 	}
 	return out
 }

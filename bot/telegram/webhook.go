@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/beianbot/beianbot/bot"
 )
 
 // maxWebhookBody bounds an update's size; real ones are a few kilobytes.
@@ -21,8 +22,9 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
 // serveWebhook receives one update: it checks the secret before reading
 // anything, answers 200 as soon as the update is accepted, and handles it
-// after. An update_id already seen is acknowledged and dropped. When every
-// worker is busy the request waits for one, so Telegram slows down.
+// after (an update_id already seen is then dropped). When every worker is
+// busy and the queue full, or the adapter is shutting down, it answers
+// 503, so that Telegram delivers the update again later.
 func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -48,17 +50,11 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad update", status)
 		return
 	}
-	t, err := a.work.acquire(r.Context())
-	if err != nil {
+	if !a.pool.Submit(a.updateJob(u, func() {})) {
+		a.metrics.WorkRefused(bot.PlatformTelegram)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}
-	if !a.firstSeen(r.Context(), u.UpdateID) {
-		t.drop()
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	t.run(r.Context(), func(ctx context.Context) { a.process(ctx, u, func() {}) })
 	w.WriteHeader(http.StatusOK)
 }
 

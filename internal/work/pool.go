@@ -241,3 +241,23 @@ func (p *Pool) cutCount() int {
 	defer p.mu.Unlock()
 	return p.cut
 }
+
+// Tally turns the running totals that repeated Drain calls return into
+// what is new since the last call, so that each cut is counted and logged
+// once.
+type Tally struct {
+	mu   sync.Mutex
+	seen int
+}
+
+// Add records total and returns how much it grew since the last call.
+func (t *Tally) Add(total int) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if total <= t.seen {
+		return 0
+	}
+	added := total - t.seen
+	t.seen = total
+	return added
+}

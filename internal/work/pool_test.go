@@ -173,3 +173,14 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(out)
 	return out
 }
+
+func TestTally(t *testing.T) {
+	var tl Tally
+	var got []int
+	for _, total := range []int{0, 3, 3, 5, 4} {
+		got = append(got, tl.Add(total))
+	}
+	if diff := cmp.Diff([]int{0, 3, 0, 2, 0}, got); diff != "" {
+		t.Errorf("Add (-want +got):\n%s", diff)
+	}
+}
