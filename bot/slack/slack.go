@@ -262,6 +262,10 @@ func (a *Adapter) Drain(ctx context.Context) int {
 	return n
 }
 
+// Pending returns how many acknowledged events, commands and presses are
+// not finished yet.
+func (a *Adapter) Pending() int { return a.pool.Pending() }
+
 // Status implements bot.StatusReporter: whether the last exchange with
 // Slack (auth.test, a Web API call, the Socket Mode connection) worked.
 func (a *Adapter) Status() bot.Status {

@@ -46,7 +46,7 @@ func (a *Adapter) runSocket(ctx context.Context) {
 			wait = minReconnect
 		}
 		a.link.Down(fmt.Sprintf("socket mode: %v", err))
-		a.logger.Error("slack socket mode stopped; reconnecting", "err", err, "in", wait.String())
+		a.logger.Error("slack socket mode stopped; reconnecting", "err", err, "wait", wait.String())
 		if a.sleep(ctx, wait) != nil {
 			break
 		}
@@ -69,7 +69,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeConnectionError:
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 			a.link.Down(fmt.Sprintf("socket mode connection: %v", e.ErrorObj))
-			a.logger.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "in", e.Backoff.String(), "err", e.ErrorObj)
+			a.logger.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "wait", e.Backoff.String(), "err", e.ErrorObj)
 		}
 	case socketmode.EventTypeInvalidAuth:
 		a.link.Down("socket mode: the app-level token was rejected")

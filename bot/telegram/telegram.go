@@ -346,6 +346,9 @@ func (a *Adapter) Drain(ctx context.Context) int {
 	return n
 }
 
+// Pending returns how many accepted updates are not finished yet.
+func (a *Adapter) Pending() int { return a.pool.Pending() }
+
 // Status implements bot.StatusReporter: whether the last exchange with the
 // Bot API (getMe, a poll, a send) worked.
 func (a *Adapter) Status() bot.Status {

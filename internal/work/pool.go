@@ -114,6 +114,13 @@ func (p *Pool) Room() int {
 	return p.workers - p.running + p.queue - len(p.waiting)
 }
 
+// Pending returns how many accepted jobs have not finished.
+func (p *Pool) Pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.running + len(p.waiting)
+}
+
 // Freed returns a channel that is closed the next time a job finishes.
 func (p *Pool) Freed() <-chan struct{} {
 	p.mu.Lock()

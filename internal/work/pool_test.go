@@ -74,6 +74,9 @@ func TestPoolRefusesWhenFull(t *testing.T) {
 	if n := p.Room(); n != 0 {
 		t.Errorf("Room = %d with workers and queue full, want 0", n)
 	}
+	if n := p.Pending(); n != 5 {
+		t.Errorf("Pending = %d, want 5", n)
+	}
 	<-b.started
 	<-b.started
 	freed := p.Freed()
