@@ -91,9 +91,13 @@ func (r *Responder) result(ctx context.Context, t domaincheck.Target) (*domainch
 			return &res, nil
 		}
 	}
-	res, shared, err := r.flights.do(ctx, key, func(ctx context.Context) (*domaincheck.Result, error) {
-		return r.runChecker(ctx, key, t)
-	})
+	run := func(ctx context.Context) (*domaincheck.Result, error) { return r.runChecker(ctx, key, t) }
+	res, shared, err := r.flights.do(ctx, key, run)
+	if shared && err != nil && ctx.Err() == nil {
+		// The run this caller waited on was cut short by its own caller
+		// (a shorter deadline, a shutdown): this caller still has time.
+		res, shared, err = r.flights.do(ctx, key, run)
+	}
 	if err != nil {
 		return nil, err
 	}

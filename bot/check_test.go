@@ -573,3 +573,35 @@ func TestReportSparseResult(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSharedCutShort: when the caller running a shared check gives up,
+// a caller waiting on it with time left runs the check itself.
+func TestCheckSharedCutShort(t *testing.T) {
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"blocked.example.cn": blockedResult()}, gate: make(chan struct{})}
+	r := New(Config{Index: testFAQ(), Checker: fc, CheckLimit: 100})
+	short, cancel := context.WithCancel(context.Background())
+	first := r.Handle(short, checkMsg("a", "检查 blocked.example.cn"))
+	second := r.Handle(context.Background(), checkMsg("b", "检查 blocked.example.cn"))
+	var wg sync.WaitGroup
+	var got1, got2 Reply
+	wg.Go(func() { got1 = first.FollowUp(short) })
+	for fc.count() != 1 {
+		runtime.Gosched()
+	}
+	wg.Go(func() { got2 = second.FollowUp(context.Background()) })
+	for r.flights.waiting("check:blocked.example.cn") != 1 {
+		runtime.Gosched()
+	}
+	cancel()
+	for fc.count() != 2 { // the second caller's own run
+		runtime.Gosched()
+	}
+	close(fc.gate)
+	wg.Wait()
+	if got1.Outcome != OutcomeRefused {
+		t.Errorf("first caller, cut short: %s %q, want the could-not-complete refusal", got1.Outcome, got1.Text)
+	}
+	if got2.Outcome != OutcomeCheck || !strings.Contains(got2.Text, "blocked.example.cn") {
+		t.Errorf("second caller: %s %q, want the result", got2.Outcome, got2.Text)
+	}
+}
