@@ -19,8 +19,46 @@ type analyzer struct {
 	// mixed rewrites lexicon variants that mix scripts ("icp证") before
 	// words are split; nil when there are none.
 	mixed *strings.Replacer
-	// collect, while the FAQ is indexed, gathers its English words.
-	collect func(word string)
+	// pinyin reads Latin words that are no English word the FAQ knows as
+	// pinyin of its Chinese terms ("luntan" → 论坛); nil while indexing.
+	pinyin *pinyinIndex
+}
+
+func newAnalyzer(f folder, lx *Lexicon) *analyzer {
+	return &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
+}
+
+// learnWords records the English words of the lexicon and of the entries as
+// known words, for typo correction.
+func (a *analyzer) learnWords(lx *Lexicon, entries []*Entry) {
+	seen := map[string]bool{}
+	add := func(w string) {
+		if seen[w] {
+			return
+		}
+		seen[w] = true
+		a.stems[stem(w)] = true
+		if len(w) >= 4 {
+			a.surface[len(w)] = append(a.surface[len(w)], w)
+		}
+	}
+	for w := range lx.words {
+		add(w)
+	}
+	words := func(s string) {
+		for _, w := range strings.FieldsFunc(a.f.fold(s), func(r rune) bool { return !isWordRune(r) || r >= utf8.RuneSelf }) {
+			if w = strings.Trim(w, "'"); w != "" {
+				add(w)
+			}
+		}
+	}
+	for _, e := range entries {
+		words(e.Question)
+		words(e.Answer)
+		for _, p := range e.Phrasings {
+			words(p)
+		}
+	}
 }
 
 type tok struct {
@@ -64,10 +102,13 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 			}
 			if w := strings.Trim(s[i:j], "'"); w != "" {
 				st := stem(w)
-				if a.collect != nil {
-					a.collect(w)
-				}
 				if fixTypos && !a.stems[st] {
+					if py := a.readPinyin(w); py != "" {
+						// Pinyin of the FAQ's words: read as Chinese.
+						dst = emitPiece(py, dst)
+						i = j
+						continue
+					}
 					if c := a.correct(w); c != "" {
 						st = stem(c)
 					}

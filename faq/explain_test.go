@@ -1,44 +1,36 @@
 package faq
 
 import (
-	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestExplain prints how the queries in $EXPLAIN (separated by ";") are
-// analysed and scored: a tool for growing the lexicon. It is skipped when
-// EXPLAIN is unset.
-func TestExplain(t *testing.T) {
+// TestExplainQueries prints Explain for the queries in $EXPLAIN (separated
+// by ";") against $EXPLAIN_FAQ ("" seed, "corpus", "large").
+func TestExplainQueries(t *testing.T) {
 	qs := os.Getenv("EXPLAIN")
 	if qs == "" {
 		t.Skip("set EXPLAIN to queries separated by ;")
 	}
-	ix, err := LoadEmbedded(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix := loadEval(t, os.Getenv("EXPLAIN_FAQ"), Options{})
 	for _, q := range strings.Split(qs, ";") {
-		var parts []string
-		for _, term := range ix.an.analyze(q, nil) {
-			if ti, ok := ix.terms[term]; ok {
-				parts = append(parts, fmt.Sprintf("%s=%.2f", term, ix.idf[ti]))
-			} else {
-				parts = append(parts, fmt.Sprintf("%s=?%.2f", term, ix.unknownWeight(term)))
+		ex := ix.Explain(q)
+		t.Logf("%q clauses=%q asking=%d answered=%v", q, ex.Clauses, ex.Asking, ex.Result.Answered)
+		var terms []string
+		for _, tw := range ex.Terms {
+			mark := ""
+			if !tw.Known {
+				mark = "?"
 			}
+			terms = append(terms, mark+tw.Term+"="+strings.TrimRight(strings.TrimRight(fmtF(tw.Weight), "0"), "."))
 		}
-		r := ix.Match(q)
-		t.Logf("%q\n  terms: %s\n  answered=%v best=%v %.2f", q, strings.Join(parts, " "), r.Answered, idOf(r.Best.Entry), r.Best.Score)
-		for _, s := range r.Suggestions {
-			t.Logf("  suggestion %s %.2f", s.Entry.ID, s.Score)
+		t.Logf("  terms: %s", strings.Join(terms, " "))
+		for _, e := range ex.Entries {
+			t.Logf("  %s %.3f raw=%.3f %s q=%.2f e=%.2f pen=%.2f %q Q%v P%v A%v", e.ID, e.Score, e.Raw, e.Span, e.QueryCoverage, e.EntryCoverage, e.Penalty, e.Question, e.InQuestion, e.InPhrasings, e.InAnswer)
 		}
 	}
 }
 
-func idOf(e *Entry) string {
-	if e == nil {
-		return "-"
-	}
-	return e.ID + " " + e.Question
-}
+func fmtF(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }

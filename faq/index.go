@@ -18,15 +18,40 @@ type Options struct {
 	// Phrasings adds ways of asking entries, by entry id (for example the
 	// phrasings a team taught the bot in chat). Ids the FAQ lacks are ignored.
 	Phrasings map[string][]string
+	// NoPhrasings ignores every phrasing (the FAQ's own, the lexicon's and
+	// Phrasings): what the questions and answers alone achieve, for an FAQ
+	// owner measuring how much the phrasings add.
+	NoPhrasings bool
 
 	// params overrides the matcher's constants (tests tune them).
 	params *params
 }
 
-// group is every language version of one entry id: the unit of matching.
+// group is every language version of one entry id.
 type group struct {
 	id      string
 	entries []*Entry
+	// langs has bit 0 set when the group has a Chinese entry, bit 1 for English.
+	langs uint8
+	// answerFactor scales what the group's answer explains: 1 for an answer
+	// of average length or shorter, less for long ones, so that long
+	// answers do not win every question by their many words.
+	answerFactor float32
+}
+
+func langBit(lang string) uint8 {
+	if lang == "en" {
+		return 2
+	}
+	return 1
+}
+
+// variant is one way of asking a group: one of its questions or phrasings.
+type variant struct {
+	group  int32
+	weight float32 // total weight of its terms
+	qtype  qtype
+	phrase bool // a phrasing, not the entry's own question
 }
 
 // Index is a loaded FAQ with every matching structure precomputed. It is
@@ -35,30 +60,34 @@ type Index struct {
 	entries []*Entry
 	byKey   map[[2]string]*Entry
 	groups  []group
-	an      *analyzer
-	p       params
-
-	terms   map[string]int32
-	idf     []float32 // per term, with the term's kind factor applied
-	unknown [2]float32
-	postQ   [][]int32 // term → groups whose questions have it
-	subject []bool    // term → names the FAQ's subject (lexicon [subject])
-	weak    []bool    // term → only qualifies a question (lexicon [modifier]), or a single character
-	postP   [][]int32 // term → groups that have it in phrasings, not questions
-	postA   [][]int32 // term → groups that have it only in the answer
-	postV   [][]int32 // term → variants (one question or phrasing each) that have it
-	vGroup  []int32   // variant → group
-	vWeight []float32 // variant → total weight of its terms
+	// topic maps a group to its topic: groups whose questions are the same
+	// (copies of a page, cn/intl editions) share one, and never compete.
+	topic    []int32
+	variants []variant
+	an       *analyzer
+	voc      vocab
+	post     postings
+	// trans maps a term to terms of the other language that the FAQ's own
+	// bilingual entries show it means (see learnTranslations).
+	trans map[int32][]translation
+	p     params
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
 	shortG []int32
 	pool   sync.Pool
 
-	lx    *Lexicon
-	f     folder
-	extra map[string][]string
+	lx       *Lexicon
+	f        folder
+	extra    map[string][]string
+	noPhr    bool
+	problems []Problem
 }
+
+// Problems returns what loading skipped or had to derive (a broken page, an
+// empty answer, a heading without an anchor), by file and line. The index
+// holds every entry that had no problem.
+func (ix *Index) Problems() []Problem { return ix.problems }
 
 // Entries returns every entry, in load order.
 func (ix *Index) Entries() []*Entry { return ix.entries }
@@ -70,7 +99,9 @@ func (ix *Index) Has(id string) bool { return ix.Lookup(id, "zh") != nil }
 // phrasings by entry id in place of those given before (to Options or an
 // earlier WithPhrasings). The receiver is unchanged and stays usable.
 func (ix *Index) WithPhrasings(extra map[string][]string) *Index {
-	return build(ix.entries, ix.lx, ix.f, ix.p, extra)
+	nx := build(ix.entries, ix.lx, ix.f, ix.p, extra, ix.noPhr)
+	nx.problems = ix.problems
+	return nx
 }
 
 // Len returns the number of entries.
@@ -97,12 +128,63 @@ var urlRe = regexp.MustCompile(`\]\([^)]*\)|https?://\S+`)
 // character alone says little, a character pair is close to a word.
 const unigramFactor = 0.3
 
+// vocab numbers the FAQ's terms and knows their weights.
+type vocab struct {
+	ids map[string]int32
+	// idf is each term's weight: its rarity across groups, scaled by its
+	// kind, floored by its general rarity (see weight).
+	idf []float32
+	// unknown is the weight of a term no group has: [0] for a single
+	// character, [1] for anything else.
+	unknown [2]float32
+	// subject marks the terms that name what the FAQ is about: found in
+	// many of its questions (备案 in a filing FAQ), or listed in a
+	// lexicon's [subject] section.
+	subject []bool
+	// weak marks terms that only qualify a question (lexicon [modifier])
+	// and single characters.
+	weak []bool
+}
+
+func (v *vocab) id(t string) (int32, bool) {
+	i, ok := v.ids[t]
+	return i, ok
+}
+
+// postings lists, for each term, where it occurs.
+type postings struct {
+	q [][]int32 // groups whose questions have it
+	p [][]int32 // groups that have it in phrasings, not questions
+	a [][]int32 // groups that have it only in the answer
+	v [][]int32 // variants (one question or phrasing each) that have it
+	// c lists the groups for which the term is distinctive: among the
+	// heaviest terms of one of their questions (see params.coreShare).
+	c [][]int32
+}
+
+func (p *postings) grow() {
+	p.q, p.p, p.a, p.v, p.c = append(p.q, nil), append(p.p, nil), append(p.a, nil), append(p.v, nil), append(p.c, nil)
+}
+
 // build indexes entries (deduplicated by id and language) with lexicon lx.
-func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][]string) *Index {
-	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, terms: map[string]int32{}, p: p, lx: lx, f: f, extra: extra}
-	ix.an = &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
+func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][]string, noPhr bool) *Index {
+	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, p: p, lx: lx, f: f, extra: extra, noPhr: noPhr}
+	ix.voc.ids = map[string]int32{}
+	ix.an = newAnalyzer(f, lx)
+	ix.makeGroups()
+	ix.an.learnWords(lx, entries)
+	vt, df := ix.indexTerms()
+	ix.weigh(vt, df)
+	ix.topic = ix.findTopics()
+	ix.trans = ix.learnTranslations()
+	ix.an.pinyin = newPinyinIndex(ix.voc.ids)
+	return ix
+}
+
+// makeGroups gathers the entries of one id into a group.
+func (ix *Index) makeGroups() {
 	gi := map[string]int{}
-	for _, e := range entries {
+	for _, e := range ix.entries {
 		ix.byKey[[2]string{e.ID, e.Lang}] = e
 		i, ok := gi[e.ID]
 		if !ok {
@@ -111,36 +193,41 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][
 			ix.groups = append(ix.groups, group{id: e.ID})
 		}
 		ix.groups[i].entries = append(ix.groups[i].entries, e)
+		ix.groups[i].langs |= langBit(e.Lang)
 	}
-	// Known English words, for typo correction: the lexicon's and the FAQ's.
-	seenWord := map[string]bool{}
-	addKnown := func(w string) {
-		if seenWord[w] {
-			return
-		}
-		seenWord[w] = true
-		ix.an.stems[stem(w)] = true
-		if len(w) >= 4 {
-			ix.an.surface[len(w)] = append(ix.an.surface[len(w)], w)
-		}
+}
+
+// phrasingsOf returns the extra ways of asking group g, with their language.
+func (ix *Index) phrasingsOf(g int) []string {
+	if ix.noPhr {
+		return nil
 	}
-	for w := range lx.words {
-		addKnown(w)
+	grp := ix.groups[g]
+	var out []string
+	for _, e := range grp.entries {
+		out = append(out, e.Phrasings...)
 	}
-	ix.an.collect = addKnown
-	defer func() { ix.an.collect = nil }()
+	out = append(out, ix.lx.phrasings[grp.id]...)
+	return append(out, ix.extra[grp.id]...)
+}
+
+// indexTerms analyses every question, phrasing and answer into postings. It
+// returns each variant's terms and each term's document frequency.
+func (ix *Index) indexTerms() ([][]int32, []int) {
+	var buf []string
+	var df []int
+	var variantTerms [][]int32
 	id := func(t string) int32 {
-		if i, ok := ix.terms[t]; ok {
+		if i, ok := ix.voc.ids[t]; ok {
 			return i
 		}
-		i := int32(len(ix.terms))
-		ix.terms[t] = i
-		ix.postQ, ix.postP, ix.postA, ix.postV = append(ix.postQ, nil), append(ix.postP, nil), append(ix.postA, nil), append(ix.postV, nil)
+		i := int32(len(ix.voc.ids))
+		ix.voc.ids[t] = i
+		ix.post.grow()
+		df = append(df, 0)
 		return i
 	}
-	var buf []string
-	df := map[int32]int{}
-	variantTerms := [][]int32{}
+	var answerLen []int
 	for g, grp := range ix.groups {
 		qset, pset, aset := map[int32]bool{}, map[int32]bool{}, map[int32]bool{}
 		var texts []string
@@ -148,11 +235,7 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][
 			texts = append(texts, e.Question)
 		}
 		nQuestions := len(texts)
-		for _, e := range grp.entries {
-			texts = append(texts, e.Phrasings...)
-		}
-		texts = append(texts, lx.phrasings[grp.id]...)
-		texts = append(texts, extra[grp.id]...)
+		texts = append(texts, ix.phrasingsOf(g)...)
 		for i, t := range texts {
 			buf = ix.an.analyzeDoc(t, buf[:0])
 			var vt []int32
@@ -170,61 +253,100 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][
 				}
 			}
 			variantTerms = append(variantTerms, vt)
-			ix.vGroup = append(ix.vGroup, int32(g))
+			ix.variants = append(ix.variants, variant{group: int32(g), qtype: questionType(ix.f.fold(t)), phrase: i >= nQuestions})
 			if i < nQuestions {
-				ix.shortQ = append(ix.shortQ, strings.Join(strings.Fields(f.fold(t)), ""))
+				ix.shortQ = append(ix.shortQ, strings.Join(strings.Fields(ix.f.fold(t)), ""))
 				ix.shortG = append(ix.shortG, int32(g))
 			}
 		}
+		n := 0
 		for _, e := range grp.entries {
-			buf = ix.an.analyzeDoc(urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
+			buf = ix.an.analyzeDoc(e.Title+"\n"+urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
 			for _, term := range buf {
-				if ti := id(term); !qset[ti] && !pset[ti] {
+				if ti := id(term); !qset[ti] && !pset[ti] && !aset[ti] {
 					aset[ti] = true
+					n++
 				}
 			}
 		}
+		answerLen = append(answerLen, n)
 		for ti := range qset {
-			ix.postQ[ti] = append(ix.postQ[ti], int32(g))
+			ix.post.q[ti] = append(ix.post.q[ti], int32(g))
 			df[ti]++
 		}
 		for ti := range pset {
 			if !qset[ti] {
-				ix.postP[ti] = append(ix.postP[ti], int32(g))
+				ix.post.p[ti] = append(ix.post.p[ti], int32(g))
 				df[ti]++
 			}
 		}
 		for ti := range aset {
-			ix.postA[ti] = append(ix.postA[ti], int32(g))
+			ix.post.a[ti] = append(ix.post.a[ti], int32(g))
 			df[ti]++
 		}
 	}
-	n := float64(len(ix.groups))
-	ix.idf = make([]float32, len(ix.terms))
-	for t, ti := range ix.terms {
-		ix.idf[ti] = float32(ix.weight(t, idf(n, df[ti])))
+	// Long answers say a little about many things.
+	total := 0
+	for _, n := range answerLen {
+		total += n
 	}
-	ix.unknown = [2]float32{float32(idf(n, 0) * unigramFactor), float32(idf(n, 0))}
-	for v, vt := range variantTerms {
-		var w float32
-		for _, ti := range vt {
-			ix.postV[ti] = append(ix.postV[ti], int32(v))
-			w += ix.idf[ti]
-		}
-		ix.vWeight = append(ix.vWeight, max(w, 1e-6))
+	avg := float64(total) / float64(max(1, len(answerLen)))
+	for g, n := range answerLen {
+		ix.groups[g].answerFactor = float32(min(1, math.Sqrt(avg/float64(max(1, n)))))
 	}
-	ix.subject = ix.flag(lx.subject)
-	ix.weak = ix.flag(lx.modifier)
-	for t, ti := range ix.terms {
-		ix.weak[ti] = ix.weak[ti] || kindFactor(t) != 1
-	}
-	for _, p := range [][][]int32{ix.postQ, ix.postP, ix.postA} {
-		for _, l := range p {
-			slices.Sort(l)
+	for _, l := range [][][]int32{ix.post.q, ix.post.p, ix.post.a} {
+		for _, ps := range l {
+			slices.Sort(ps)
 		}
 	}
-	return ix
+	return variantTerms, df
 }
+
+// weigh sets term weights, variant weights, subject and weak terms.
+func (ix *Index) weigh(variantTerms [][]int32, df []int) {
+	n := float64(len(ix.groups))
+	v := &ix.voc
+	v.idf = make([]float32, len(v.ids))
+	for t, ti := range v.ids {
+		v.idf[ti] = float32(ix.weight(t, idf(n, df[ti])))
+	}
+	v.unknown = [2]float32{float32(idf(n, 0) * unigramFactor), float32(idf(n, 0))}
+	for vi, vt := range variantTerms {
+		var w, top float32
+		for _, ti := range vt {
+			ix.post.v[ti] = append(ix.post.v[ti], int32(vi))
+			w += v.idf[ti]
+			top = max(top, v.idf[ti])
+		}
+		ix.variants[vi].weight = max(w, 1e-6)
+		if ix.variants[vi].phrase {
+			continue
+		}
+		g := ix.variants[vi].group
+		for _, ti := range vt {
+			if v.idf[ti] >= float32(ix.p.coreShare)*top && !slices.Contains(ix.post.c[ti], g) {
+				ix.post.c[ti] = append(ix.post.c[ti], g)
+			}
+		}
+	}
+	v.subject = ix.flag(ix.lx.subject)
+	v.weak = ix.flag(ix.lx.modifier)
+	for t, ti := range v.ids {
+		v.weak[ti] = v.weak[ti] || kindFactor(t) != 1
+	}
+	// Subject words from the FAQ itself: the pairs and words that a good
+	// share of its questions use.
+	minDF := max(2, int(math.Ceil(subjectShare*n)))
+	for t, ti := range v.ids {
+		if len(ix.post.q[ti]) >= minDF && kindFactor(t) == 1 && !v.weak[ti] && (isASCIIWord(t) || wordIDF(t) > 0 || ix.lx.inCanon[t]) {
+			v.subject[ti] = true
+		}
+	}
+}
+
+// subjectShare is the share of an FAQ's questions a word must appear in to
+// name the FAQ's subject.
+const subjectShare = 0.1
 
 // idf is the inverse document frequency of a term found in df of n groups.
 func idf(n float64, df int) float64 {
@@ -253,20 +375,33 @@ func isASCIIWord(t string) bool {
 // its kind, and never less than what its general rarity says about the
 // domain. A word every entry shares (备案) tells entries apart not at all,
 // but it tells a filing question from small talk.
+//
+// A common word of general Chinese (自己, 公司, 情况) says little about which
+// entry is meant however rare it is in the FAQ, so its weight is scaled by
+// its general rarity; a pair of characters that is no word at all (务号, from
+// 服务号) counts half.
 func (ix *Index) weight(t string, localIDF float64) float64 {
 	w := localIDF * kindFactor(t)
-	if bg := wordIDF(t); bg > 0 {
-		w = max(w, ix.p.domainWeight*min(1, max(0, (bg-3)/6)))
+	if kindFactor(t) != 1 || isASCIIWord(t) {
+		return w
 	}
-	return w
+	if ix.lx.inCanon[t] {
+		return w // a concept of the lexicon: what the question is about
+	}
+	bg := wordIDF(t)
+	if bg == 0 {
+		return w * ix.p.nonWord
+	}
+	w *= min(1, max(ix.p.commonFloor, (bg-ix.p.bgLow)/(ix.p.bgHigh-ix.p.bgLow)))
+	return max(w, ix.p.domainWeight*min(1, max(0, (bg-3)/6)))
 }
 
 // flag marks the terms (pairs and words) of the given words.
 func (ix *Index) flag(words []string) []bool {
-	out := make([]bool, len(ix.terms))
+	out := make([]bool, len(ix.voc.ids))
 	for _, w := range words {
 		for _, t := range ix.an.analyzeDoc(w, nil) {
-			if ti, ok := ix.terms[t]; ok && kindFactor(t) == 1 {
+			if ti, ok := ix.voc.ids[t]; ok && kindFactor(t) == 1 {
 				out[ti] = true
 			}
 		}

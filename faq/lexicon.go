@@ -38,6 +38,13 @@ type Lexicon struct {
 	inCanon   map[string]bool // character pairs of Han canonical forms
 	subject   []string        // words that name the FAQ's subject, folded
 	modifier  []string        // words that only qualify a question, folded
+	// phrasingLines says where each [phrasings] line is, for lint.
+	phrasingLines []phrasingLine
+}
+
+type phrasingLine struct {
+	id, file string
+	line     int
 }
 
 func newLexicon() *Lexicon {
@@ -96,6 +103,7 @@ func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
 				continue
 			}
 			lx.phrasings[id] = append(lx.phrasings[id], splitAny(ps, "|")...)
+			lx.phrasingLines = append(lx.phrasingLines, phrasingLine{id: id, file: name, line: n})
 		default:
 			probs = append(probs, Problem{name, n, "line before any [section]"})
 		}

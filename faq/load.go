@@ -36,33 +36,48 @@ func Load(paths []string, opts Options) (*Index, error) {
 	return loadSources(srcs, opts)
 }
 
-// Lint validates FAQ files and folders without building an index. It returns
-// every problem found, with file and line.
-func Lint(paths []string) ([]Problem, error) {
+// Lint validates FAQ files and folders, and lexicon files, without building
+// an index. It returns every problem found, by file and then line: what Load
+// would skip or derive, and lexicon phrasings for ids that no FAQ file has.
+func Lint(paths, lexicons []string) ([]Problem, error) {
 	srcs, err := readSources(paths)
 	if err != nil {
 		return nil, err
 	}
 	var probs []Problem
+	ids := map[string]bool{}
 	for _, s := range srcs {
-		_, p := parseFile(s.name, bytes.NewReader(s.data), "")
+		es, p := parseFile(s.name, bytes.NewReader(s.data), "")
 		probs = append(probs, p...)
+		for _, e := range es {
+			ids[e.ID] = true
+		}
 	}
-	return probs, nil
-}
-
-// LintLexicon validates lexicon files.
-func LintLexicon(paths []string) ([]Problem, error) {
 	lx, f := newLexicon(), newFolder()
-	var probs []Problem
-	for _, p := range paths {
+	for _, p := range lexicons {
 		b, err := readFile(p)
 		if err != nil {
 			return nil, err
 		}
 		probs = append(probs, lx.parse(p, bytes.NewReader(b), f)...)
 	}
+	for _, ph := range lx.phrasingLines {
+		if !ids[ph.id] {
+			probs = append(probs, Problem{ph.file, ph.line, fmt.Sprintf("phrasings for %s, which no FAQ file has", ph.id)})
+		}
+	}
+	sortProblems(probs)
 	return probs, nil
+}
+
+// sortProblems orders problems by file, then line.
+func sortProblems(probs []Problem) {
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].File != probs[j].File {
+			return probs[i].File < probs[j].File
+		}
+		return probs[i].Line < probs[j].Line
+	})
 }
 
 type source struct {
@@ -147,6 +162,10 @@ func loadSources(srcs []source, opts Options) (*Index, error) {
 		}
 		probs = append(probs, lx.parse(p, bytes.NewReader(b), f)...)
 	}
+	if len(probs) > 0 {
+		// A broken lexicon changes every answer: refuse it.
+		return nil, ProblemsError(probs)
+	}
 	var entries []*Entry
 	seen := map[[2]string]bool{}
 	for _, s := range srcs {
@@ -161,15 +180,18 @@ func loadSources(srcs []source, opts Options) (*Index, error) {
 			entries = append(entries, e)
 		}
 	}
-	if len(probs) > 0 {
-		return nil, ProblemsError(probs)
-	}
+	sortProblems(probs)
 	if len(entries) == 0 {
+		if len(probs) > 0 {
+			return nil, ProblemsError(probs)
+		}
 		return nil, fmt.Errorf("load faq: no entries found")
 	}
 	p := defaultParams
 	if opts.params != nil {
 		p = *opts.params
 	}
-	return build(entries, lx, f, p, opts.Phrasings), nil
+	ix := build(entries, lx, f, p, opts.Phrasings, opts.NoPhrasings)
+	ix.problems = probs
+	return ix, nil
 }

@@ -3,6 +3,7 @@ package faq
 import (
 	"math"
 	"slices"
+
 	"strings"
 	"unicode/utf8"
 
@@ -20,6 +21,12 @@ const (
 	// fuzzyBonus is the raw similarity a short keyword's fuzzy match adds.
 	fuzzyBonus     = 0.15
 	maxSuggestions = 3
+	// maxSpans is how many parts of a message are scored: all of it, the
+	// clause that asks, and that clause with the one before it.
+	maxSpans = 3
+	// minAskTerms is the least number of content terms (see contentTerms)
+	// of a clause scored on its own.
+	minAskTerms = 2
 )
 
 // maxQueryBytes bounds the text that is matched: a question is never
@@ -48,11 +55,11 @@ type params struct {
 	// question); a single character.
 	unknownLatin, unknownWord, unknownPair, unknownChar float32
 	// offSubject scales the similarity of a question that names none of the
-	// lexicon's [subject] words and is not wholly explained by the entry.
+	// FAQ's subject words and is not wholly explained by the entry.
 	offSubject float64
-	// coreShare is how heavy a word of an entry's question must be, against
-	// the heaviest possible, to be distinctive of it; offCore scales the
-	// similarity of an entry none of whose distinctive words the query has.
+	// coreShare is how heavy a term of an entry's question must be, against
+	// the question's heaviest, to be distinctive of it; offCore scales the
+	// similarity of an entry none of whose distinctive terms the query has.
 	coreShare, offCore float64
 	// unknownConcept scales a lexicon concept the FAQ does not have.
 	unknownConcept float32
@@ -62,133 +69,140 @@ type params struct {
 	// slope is the steepness of the logistic curve that maps raw similarity
 	// to the score, centred on minRaw.
 	slope float64
-	// minMargin is how far, in raw similarity, the best entry must lead the
+	// minMargin is how far, in raw similarity, the best topic must lead the
 	// second for the bot to answer rather than ask.
 	minMargin float64
+	// typeMismatch scales a question that asks for another kind of answer
+	// (why against how long) than the entry's question gives.
+	typeMismatch float64
+	// spanFactor scales the similarity of a part of a message (the clause
+	// that asks) against the whole: leaving out words is a small risk.
+	spanFactor float64
+	// transWeight scales what a learned translation contributes.
+	transWeight float32
+	// nonWord scales a character pair that is no word of general Chinese;
+	// commonFloor is the least share of its weight a common word keeps, and
+	// bgHigh the general IDF from which a word keeps all of it (see weight).
+	nonWord, commonFloor, bgHigh float64
+	// ecovPrior is added to the weight of an entry's question when the
+	// share of it a query says is taken: a question that is one common word
+	// ("What if I do not have an ICP filing?" is all stop words but
+	// "filing") is not wholly said by every query with that word.
+	ecovPrior float32
 }
 
-var defaultParams = params{coreShare: 0.3, offCore: 0.8, offSubject: 0.8, unknownConcept: 1, qExp: 0.5, phrasingWeight: 0.6, answerWeight: 0.45, domainWeight: 0.5, minRaw: 0.48, unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4, slope: 9, minMargin: 0.01}
+var defaultParams = params{
+	coreShare: 0.3, offCore: 0.7, offSubject: 0.85, unknownConcept: 1, qExp: 0.6,
+	phrasingWeight: 0.8, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.4,
+	unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4,
+	slope: 9, minMargin: 0.07, typeMismatch: 0.85, spanFactor: 0.85, transWeight: 0.8,
+	nonWord: 0.5, commonFloor: 0.2, bgHigh: 7, ecovPrior: 0.5,
+}
 
 type scored struct {
-	g   int
+	g   int32
 	raw float64
 }
 
+// qterm is one distinct term of a query.
+type qterm struct {
+	text  string
+	id    int32 // -1 when the FAQ does not have it
+	w     float32
+	spans uint8 // bit s: span s has it
+}
+
 // scratch holds per-query accumulators, reused through Index.pool so that
-// matching allocates little.
+// matching allocates little. Per-group and per-variant arrays are cleared
+// only where a query touched them.
 type scratch struct {
-	qm, pm, am, vm []float32
-	ecov, raw      []float64
-	core           []bool // group → the query has a distinctive word of its own question
-	terms          []string
-	unknown        map[string]struct{} // unknown terms already counted
-	mark           []uint32            // term → epoch in which it was last counted
-	epoch          uint32
+	qm, pm, am []float32 // [span*groups + g]
+	vm         []float32 // [span*variants + v]
+	core       []bool    // [span*groups + g]: has a distinctive word of g's question
+	raw        []float64 // per group, best over spans
+	spanOf     []uint8   // per group, the span that gave raw
+	touchedG   []int32
+	touchedV   []int32
+	gMark      []uint32
+	vMark      []uint32
+	tMark      []uint32 // term → epoch in which the query had it
+	tIdx       []int32  // term → index in terms
+	epoch      uint32
+	terms      []qterm
+	buf        []string
+	unknown    map[string]int32
+	ecov       []float32
 }
 
 func (ix *Index) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
-		clear(s.qm)
-		clear(s.pm)
-		clear(s.am)
-		clear(s.vm)
-		clear(s.ecov)
-		clear(s.raw)
-		clear(s.core)
+		for _, g := range s.touchedG {
+			for sp := range maxSpans {
+				i := sp*len(ix.groups) + int(g)
+				s.qm[i], s.pm[i], s.am[i], s.core[i] = 0, 0, 0, false
+			}
+			s.raw[g], s.spanOf[g] = 0, 0
+		}
+		for _, v := range s.touchedV {
+			for sp := range maxSpans {
+				s.vm[sp*len(ix.variants)+int(v)] = 0
+			}
+		}
+		s.touchedG, s.touchedV, s.terms = s.touchedG[:0], s.touchedV[:0], s.terms[:0]
+		clear(s.unknown)
 		s.epoch++
 		return s
 	}
-	ng, nv := len(ix.groups), len(ix.vGroup)
+	ng, nv, nt := len(ix.groups), len(ix.variants), len(ix.voc.ids)
 	return &scratch{
-		qm: make([]float32, ng), pm: make([]float32, ng), am: make([]float32, ng), vm: make([]float32, nv),
-		ecov: make([]float64, ng), raw: make([]float64, ng), core: make([]bool, ng),
-		mark: make([]uint32, len(ix.terms)), epoch: 1, unknown: map[string]struct{}{},
+		qm: make([]float32, maxSpans*ng), pm: make([]float32, maxSpans*ng), am: make([]float32, maxSpans*ng),
+		vm: make([]float32, maxSpans*nv), core: make([]bool, maxSpans*ng),
+		raw: make([]float64, ng), spanOf: make([]uint8, ng),
+		gMark: make([]uint32, ng), vMark: make([]uint32, nv), tMark: make([]uint32, nt), tIdx: make([]int32, nt),
+		epoch: 1, unknown: map[string]int32{},
 	}
 }
 
+// span is a part of the query that is scored on its own.
+type span struct {
+	total     float32
+	qt        qtype
+	onSubject bool
+	onTopic   bool
+}
+
 // Match matches query against the FAQ and says how sure it is.
-func (ix *Index) Match(query string) Result {
+func (ix *Index) Match(query string) Result { return ix.match(query, nil) }
+
+func (ix *Index) match(query string, tr *trace) Result {
 	res := Result{Query: query, Lang: langOf(query)}
 	if len(ix.groups) == 0 {
 		return res
 	}
 	s := ix.getScratch()
 	defer ix.pool.Put(s)
-	s.terms = ix.an.analyze(truncate(query, maxQueryBytes), s.terms[:0])
-	clear(s.unknown)
-	var total float32
-	onSubject, onTopic := false, false
-	for _, t := range s.terms {
-		ti, ok := ix.terms[t]
-		if !ok {
-			if _, seen := s.unknown[t]; !seen {
-				s.unknown[t] = struct{}{}
-				total += ix.unknownWeight(t)
-			}
-			continue
-		}
-		if s.mark[ti] == s.epoch {
-			continue
-		}
-		s.mark[ti] = s.epoch
-		onSubject = onSubject || ix.subject[ti]
-		onTopic = onTopic || !ix.weak[ti]
-		w := ix.idf[ti]
-		total += w
-		core := float64(w) >= ix.p.coreShare*float64(ix.unknown[1])
-		for _, g := range ix.postQ[ti] {
-			s.qm[g] += w
-			s.core[g] = s.core[g] || core
-		}
-		for _, g := range ix.postP[ti] {
-			s.pm[g] += w
-		}
-		for _, g := range ix.postA[ti] {
-			s.am[g] += w
-		}
-		for _, v := range ix.postV[ti] {
-			s.vm[v] += w
-		}
+	q := truncate(query, maxQueryBytes)
+	spans, nSpans := ix.readQuery(s, q)
+	if tr != nil {
+		tr.spans = spanTexts(q)
 	}
-	if total == 0 || !onSubject && !onTopic {
-		// Nothing known, or only words that qualify a question ("today").
+	if !ix.accumulate(s, spans[:nSpans], res.Lang) {
 		return res
 	}
-	// ecov: how much of the closest question or phrasing the query says.
-	ecov := s.ecov
-	for v, m := range s.vm {
-		if m > 0 {
-			g := ix.vGroup[v]
-			ecov[g] = max(ecov[g], float64(m/ix.vWeight[v]))
-		}
-	}
-	for g := range ix.groups {
-		// qcov: how much of the query the entry explains.
-		qcov := float64(s.qm[g]+ix.p.phrasingWeight*s.pm[g]+ix.p.answerWeight*s.am[g]) / float64(total)
-		if qcov > 0 {
-			s.raw[g] = math.Pow(qcov, ix.p.qExp) * math.Pow(ecov[g], 1-ix.p.qExp)
-			if !s.core[g] {
-				// Nothing distinctive of the entry's own question: the match
-				// rests on its phrasings or answer only.
-				s.raw[g] *= ix.p.offCore
-			}
-			if !onSubject && qcov < 1 {
-				// Names a topic of an entry (香港, 论坛) but not the subject
-				// (filing, access) and says more: likely another question.
-				s.raw[g] *= ix.p.offSubject
-			}
-		}
-	}
-	top := ix.top(s.raw)
+	ix.scoreGroups(s, spans[:nSpans], tr)
+	top := ix.topTopics(s)
 	if top[0].raw == 0 {
 		return res
 	}
-	if !ix.confident(top) && ix.fuzzyShort(query, s.raw) {
-		top = ix.top(s.raw)
+	if !ix.confident(top) && ix.fuzzyShort(s, query) {
+		top = ix.topTopics(s)
 	}
 	best := top[0]
 	conf := ix.p.calibrate(best.raw)
-	res.Best = Match{Entry: ix.pick(best.g, res.Lang), Score: conf}
+	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
+	if tr != nil {
+		tr.top = top
+	}
 	if ix.confident(top) {
 		res.Answered = true
 		return res
@@ -203,21 +217,325 @@ func (ix *Index) Match(query string) Result {
 		if c.raw == 0 || sc < suggestAt && c.raw < best.raw*0.8 || c.raw < suggestRaw {
 			break
 		}
-		res.Suggestions = append(res.Suggestions, Match{Entry: ix.pick(c.g, res.Lang), Score: sc})
+		res.Suggestions = append(res.Suggestions, Match{Entry: ix.answerOf(s, c.g, res.Lang), Score: sc})
 	}
 	return res
 }
 
-// top returns the best maxSuggestions groups by raw similarity, best first,
-// padded with zero scores; ties go to the entry loaded first.
-func (ix *Index) top(raw []float64) [maxSuggestions]scored {
-	var t [maxSuggestions]scored
-	for g, r := range raw {
-		if r <= t[maxSuggestions-1].raw {
+// readQuery analyses the query into distinct terms, each with the spans
+// that hold it: span 0 is the whole query; for a message of several
+// clauses, span 1 is the clause that asks and span 2 that clause with the
+// one before it.
+func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
+	var spans [maxSpans]span
+	clauses := splitClauses(q)
+	// Every clause's terms, one after another; ends[i] is where clause i's end.
+	s.buf = s.buf[:0]
+	var endsBuf [maxClauses]int
+	ends := endsBuf[:0]
+	for _, c := range clauses {
+		s.buf = ix.an.analyze(c, s.buf)
+		ends = append(ends, len(s.buf))
+	}
+	ask := askingClause(clauses)
+	// "…doesn't show them. What's wrong?": asking words alone say nothing;
+	// the clause before says what is asked about.
+	for ask > 0 && ix.contentTerms(s.buf[ends[ask-1]:ends[ask]]) < minAskTerms {
+		clauses[ask-1] += " " + clauses[ask]
+		clauses = slices.Delete(clauses, ask, ask+1)
+		ends = slices.Delete(ends, ask-1, ask)
+		ask--
+	}
+	n := 1
+	if len(clauses) > 1 && ix.contentTerms(s.buf[start(ends, ask):ends[ask]]) >= minAskTerms {
+		n = 2
+		if ask > 0 {
+			n = 3
+		}
+	}
+	spans[0].qt = questionType(ix.f.fold(q))
+	if n > 1 {
+		spans[1].qt = questionType(ix.f.fold(clauses[ask]))
+		spans[2].qt = spans[1].qt
+	}
+	if n > 2 {
+		spans[2].qt |= questionType(ix.f.fold(clauses[ask-1]))
+	}
+	for ci := range clauses {
+		var mask uint8 = 1
+		if n > 1 && ci == ask {
+			mask |= 2 | 4
+		} else if n > 2 && ci == ask-1 {
+			mask |= 4
+		}
+		for _, t := range s.buf[start(ends, ci):ends[ci]] {
+			ix.addTerm(s, t, mask)
+		}
+	}
+	for _, t := range s.terms {
+		for sp := range n {
+			if t.spans&(1<<sp) == 0 {
+				continue
+			}
+			spans[sp].total += t.w
+			if t.id >= 0 {
+				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]
+				spans[sp].onTopic = spans[sp].onTopic || !ix.voc.weak[t.id]
+			}
+		}
+	}
+	return spans, n
+}
+
+// start returns where clause i's terms begin.
+func start(ends []int, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
+}
+
+// contentTerms counts the terms that say what a clause is about: known
+// pairs and words that are not mere qualifiers.
+func (ix *Index) contentTerms(terms []string) int {
+	n := 0
+	for _, t := range terms {
+		if ti, ok := ix.voc.ids[t]; ok && !ix.voc.weak[ti] && kindFactor(t) == 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// addTerm adds term t, found in the spans of mask, to the query's terms.
+func (ix *Index) addTerm(s *scratch, t string, mask uint8) {
+	if ti, ok := ix.voc.ids[t]; ok {
+		if s.tMark[ti] == s.epoch {
+			s.terms[s.tIdx[ti]].spans |= mask
+			return
+		}
+		s.tMark[ti] = s.epoch
+		s.tIdx[ti] = int32(len(s.terms))
+		s.terms = append(s.terms, qterm{text: t, id: ti, w: ix.voc.idf[ti], spans: mask})
+		return
+	}
+	if i, ok := s.unknown[t]; ok {
+		s.terms[i].spans |= mask
+		return
+	}
+	s.unknown[t] = int32(len(s.terms))
+	s.terms = append(s.terms, qterm{text: t, id: -1, w: ix.unknownWeight(t), spans: mask})
+}
+
+// accumulate adds each known term's weight to the groups and variants that
+// have it, per span. It reports whether there is anything to score.
+func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
+	if spans[0].total == 0 || !spans[0].onSubject && !spans[0].onTopic {
+		// Nothing known, or only words that qualify a question ("today").
+		return false
+	}
+	ng, nv := len(ix.groups), len(ix.variants)
+	qbit := langBit(lang)
+	touchG := func(g int32) {
+		if s.gMark[g] != s.epoch {
+			s.gMark[g] = s.epoch
+			s.touchedG = append(s.touchedG, g)
+		}
+	}
+	touchV := func(v int32) {
+		if s.vMark[v] != s.epoch {
+			s.vMark[v] = s.epoch
+			s.touchedV = append(s.touchedV, v)
+		}
+	}
+	add := func(ti int32, w, vw float32, mask uint8, only uint8) {
+		for _, g := range ix.post.q[ti] {
+			if only != 0 && ix.groups[g].langs&only != 0 {
+				continue
+			}
+			touchG(g)
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.qm[sp*ng+int(g)] += w
+				}
+			}
+		}
+		for _, g := range ix.post.c[ti] {
+			if only != 0 && ix.groups[g].langs&only != 0 {
+				continue
+			}
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.core[sp*ng+int(g)] = true
+				}
+			}
+		}
+		for _, g := range ix.post.p[ti] {
+			if only != 0 && ix.groups[g].langs&only != 0 {
+				continue
+			}
+			touchG(g)
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.pm[sp*ng+int(g)] += w
+				}
+			}
+		}
+		for _, g := range ix.post.a[ti] {
+			if only != 0 && ix.groups[g].langs&only != 0 {
+				continue
+			}
+			touchG(g)
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.am[sp*ng+int(g)] += w
+				}
+			}
+		}
+		for _, v := range ix.post.v[ti] {
+			if only != 0 && ix.groups[ix.variants[v].group].langs&only != 0 {
+				continue
+			}
+			touchV(v)
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.vm[sp*nv+int(v)] += vw
+				}
+			}
+		}
+	}
+	for _, t := range s.terms {
+		if t.id < 0 {
 			continue
 		}
-		i := maxSuggestions - 1
-		for i > 0 && r > t[i-1].raw {
+		add(t.id, t.w, t.w, t.spans, 0)
+		// Entries that lack the query's language hear it through the
+		// translations the FAQ's bilingual entries teach.
+		for _, tr := range ix.trans[t.id] {
+			f := tr.strength * ix.p.transWeight
+			add(tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit)
+		}
+	}
+	return len(s.touchedG) > 0
+}
+
+// scoreGroups sets each touched group's raw similarity: the best over spans
+// of the geometric mean of how much of the query the group explains and how
+// much of its closest question the query says.
+func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
+	ng, nv := len(ix.groups), len(ix.variants)
+	hasSubject := false
+	for _, b := range ix.voc.subject {
+		if b {
+			hasSubject = true
+			break
+		}
+	}
+	// ecov per span and group: the closest variant, its question type
+	// weighed in.
+	var ecov [maxSpans][]float32
+	for sp := range spans {
+		ecov[sp] = ix.ecovBuf(s, sp)
+	}
+	for _, v := range s.touchedV {
+		vr := ix.variants[v]
+		for sp := range spans {
+			m := s.vm[sp*nv+int(v)]
+			if m == 0 {
+				continue
+			}
+			c := float32(min(1, float64(m/(vr.weight+ix.p.ecovPrior))) * typeFit(spans[sp].qt, vr.qtype, ix.p.typeMismatch))
+			if c > ecov[sp][vr.group] {
+				ecov[sp][vr.group] = c
+			}
+		}
+	}
+	for _, g := range s.touchedG {
+		grp := &ix.groups[g]
+		aw := ix.p.answerWeight * grp.answerFactor
+		for sp := range spans {
+			if spans[sp].total == 0 {
+				continue
+			}
+			i := sp*ng + int(g)
+			qcov := float64(s.qm[i]+ix.p.phrasingWeight*s.pm[i]+aw*s.am[i]) / float64(spans[sp].total)
+			qcov = min(qcov, 1)
+			ec := float64(ecov[sp][g])
+			if qcov == 0 {
+				continue
+			}
+			if ec == 0 {
+				// Only the answer speaks of it: a weak sign on its own.
+				ec = qcov * 0.25
+			}
+			raw := math.Pow(qcov, ix.p.qExp) * math.Pow(ec, 1-ix.p.qExp)
+			pen := 1.0
+			if !s.core[i] {
+				pen *= ix.p.offCore
+			}
+			if hasSubject && !spans[sp].onSubject && qcov < 1 {
+				pen *= ix.p.offSubject
+			}
+			if sp > 0 {
+				pen *= ix.p.spanFactor
+			}
+			raw *= pen
+			if raw > s.raw[g] {
+				s.raw[g], s.spanOf[g] = raw, uint8(sp)
+			}
+			if tr != nil {
+				tr.add(g, sp, qcov, ec, pen, raw)
+			}
+		}
+	}
+	for sp := range spans {
+		for _, v := range s.touchedV {
+			ecov[sp][ix.variants[v].group] = 0
+		}
+	}
+}
+
+// ecovBuf returns a per-group buffer for span sp's entry coverage, zeroed.
+func (ix *Index) ecovBuf(s *scratch, sp int) []float32 {
+	// pm's spare capacity is not shared: use a slice of vm-sized storage
+	// kept in the scratch for the purpose.
+	if len(s.ecov) < maxSpans*len(ix.groups) {
+		s.ecov = make([]float32, maxSpans*len(ix.groups))
+	}
+	return s.ecov[sp*len(ix.groups) : (sp+1)*len(ix.groups)]
+}
+
+// topTopics returns the best maxSuggestions+1 topics by raw similarity, each
+// as its best group, best first, padded with zero scores; ties go to the
+// entry loaded first.
+func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
+	var t [maxSuggestions + 1]scored
+	for _, g := range s.touchedG {
+		r := s.raw[g]
+		if r == 0 {
+			continue
+		}
+		tp := ix.topic[g]
+		// Already there with its topic?
+		j := -1
+		for k := range t {
+			if t[k].raw > 0 && ix.topic[t[k].g] == tp {
+				j = k
+				break
+			}
+		}
+		if j >= 0 {
+			if r < t[j].raw || r == t[j].raw && g > t[j].g {
+				continue
+			}
+			copy(t[j:], t[j+1:])
+			t[len(t)-1] = scored{}
+		}
+		if r <= t[len(t)-1].raw {
+			continue
+		}
+		i := len(t) - 1
+		for i > 0 && (r > t[i-1].raw || r == t[i-1].raw && g < t[i-1].g) {
 			t[i] = t[i-1]
 			i--
 		}
@@ -227,7 +545,7 @@ func (ix *Index) top(raw []float64) [maxSuggestions]scored {
 }
 
 // confident reports whether the best of top is sure enough to answer.
-func (ix *Index) confident(top [maxSuggestions]scored) bool {
+func (ix *Index) confident(top [maxSuggestions + 1]scored) bool {
 	return top[0].raw >= ix.p.minRaw && top[0].raw-top[1].raw >= ix.p.minMargin
 }
 
@@ -237,11 +555,30 @@ func (p params) calibrate(raw float64) float64 {
 	return 1 / (1 + math.Exp(-p.slope*(raw-p.minRaw)))
 }
 
+// answerOf returns the entry that answers for group g's topic in lang: the
+// best-scoring group of the topic that has lang, else g's own entry.
+func (ix *Index) answerOf(s *scratch, g int32, lang string) *Entry {
+	bit := langBit(lang)
+	if ix.groups[g].langs&bit == 0 {
+		tp := ix.topic[g]
+		best, bestRaw := int32(-1), 0.0
+		for _, o := range s.touchedG {
+			if ix.topic[o] == tp && ix.groups[o].langs&bit != 0 && s.raw[o] > bestRaw {
+				best, bestRaw = o, s.raw[o]
+			}
+		}
+		if best >= 0 {
+			g = best
+		}
+	}
+	return ix.pick(int(g), lang)
+}
+
 // fuzzyShort helps short keyword queries ("bbs", "ip备案") the other
 // scores are unsure about: entries whose question contains the query as a
 // subsequence get a bonus, shared among them, so a keyword that fits one or
-// two entries counts most. It adds to raw and reports whether it did.
-func (ix *Index) fuzzyShort(query string, raw []float64) bool {
+// two topics counts most. It adds to raw and reports whether it did.
+func (ix *Index) fuzzyShort(s *scratch, query string) bool {
 	if len(query) > 96 {
 		return false
 	}
@@ -252,11 +589,18 @@ func (ix *Index) fuzzyShort(query string, raw []float64) bool {
 	if n := utf8.RuneCountInString(q); n < 2 || n > 6 {
 		return false
 	}
-	var hits [3]int
+	var hits [3]int32
 	n := 0
 	for _, m := range fuzzy.Find(q, ix.shortQ) {
-		g := int(ix.shortG[m.Index])
-		if slices.Contains(hits[:n], g) {
+		g := ix.shortG[m.Index]
+		dup := false
+		for _, h := range hits[:n] {
+			if ix.topic[h] == ix.topic[g] {
+				dup = true
+				break
+			}
+		}
+		if dup {
 			continue
 		}
 		if n == len(hits) {
@@ -266,7 +610,11 @@ func (ix *Index) fuzzyShort(query string, raw []float64) bool {
 		n++
 	}
 	for _, g := range hits[:n] {
-		raw[g] = min(raw[g]+fuzzyBonus/float64(n), 1)
+		if s.gMark[g] != s.epoch {
+			s.gMark[g] = s.epoch
+			s.touchedG = append(s.touchedG, g)
+		}
+		s.raw[g] = min(s.raw[g]+fuzzyBonus/float64(n), 1)
 	}
 	return n > 0
 }
@@ -281,21 +629,14 @@ func (ix *Index) pick(g int, lang string) *Entry {
 	return ix.groups[g].entries[0]
 }
 
-func boolIdx(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // unknownWeight is the weight of a query term the FAQ does not have.
 func (ix *Index) unknownWeight(t string) float32 {
-	top := ix.unknown[1]
+	top := ix.voc.unknown[1]
 	switch {
 	case isASCIIWord(t):
 		return top * ix.p.unknownLatin
 	case kindFactor(t) != 1:
-		return ix.unknown[0] * ix.p.unknownChar
+		return ix.voc.unknown[0] * ix.p.unknownChar
 	}
 	if ix.an.lx.inCanon[t] {
 		// A concept of the lexicon's that this FAQ lacks (费用, 核验): the

@@ -40,7 +40,8 @@ func TestAccuracy(t *testing.T) {
 		for _, f := range tc.files {
 			cases = append(cases, readEval(t, f)...)
 		}
-		okIn, nIn, okOut, nOut := scoreEval(t, ix, cases, false)
+		a := score(t, ix, cases, false)
+		okIn, nIn, okOut, nOut := a.right, a.in, a.declined, a.out
 		t.Logf("%v: %d/%d right, %d/%d declined", tc.files, okIn, nIn, okOut, nOut)
 		if in := float64(okIn) / float64(nIn); in < tc.in {
 			t.Errorf("%v: right answers %d/%d = %.3f, want >= %.2f", tc.files, okIn, nIn, in, tc.in)
@@ -60,8 +61,6 @@ func TestMatchStyles(t *testing.T) {
 		{"english", "Does my site need an ICP filing when hosted in Hong Kong?", "section_cym_mzr_zdb"},
 		{"typo", "can a persn open a forumm", "section_dym_mzr_zdb"},
 		{"keyword", "BBS", "section_dym_mzr_zdb"},
-		{"slack mention", "<@U024BE7LH> 备案期间网站还能访问吗", "section_fym_mzr_zdb"},
-		{"telegram mention", "@beian_bot 为什么网站被阻断", "section_iym_mzr_zdb"},
 		{"greeting", "您好，请问一下，网站只用IP访问的话怎么备案呢？谢谢", "section_bym_mzr_zdb"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package faq
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,12 +8,9 @@ import (
 	"golang.org/x/text/width"
 )
 
-// mentionRe matches chat mentions that are not part of a question: Slack's
-// <@U123> and <#C123|name>, and @username.
-var mentionRe = regexp.MustCompile(`<[@#!][A-Za-z0-9_]+(?:\|[^>]*)?>|(?:^|\s)@[A-Za-z0-9_]{2,}`)
-
-// folder folds text to the form the matcher compares: mentions removed,
-// full-width forms narrowed, lower case, traditional characters simplified.
+// folder folds text to the form the matcher compares: full-width forms
+// narrowed, lower case, traditional characters simplified. (Chat syntax such
+// as mentions is the adapters' to remove.)
 type folder struct {
 	t2s map[rune]rune
 }
@@ -33,11 +29,8 @@ func newFolder() folder {
 	return f
 }
 
-// fold returns s folded. The result never contains mentions.
+// fold returns s folded; folding a folded string changes nothing.
 func (f folder) fold(s string) string {
-	if strings.ContainsAny(s, "<@") {
-		s = mentionRe.ReplaceAllString(s, " ")
-	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

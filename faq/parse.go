@@ -3,8 +3,10 @@ package faq
 import (
 	"bufio"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -36,8 +38,11 @@ func (e ProblemsError) Error() string {
 }
 
 var (
-	// headingRe matches "# Title {#id .class}" with the attribute block optional.
-	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9_\-]+)(?:\s+\.[A-Za-z0-9_\-]+)*\s*\})?\s*$`)
+	// headingRe matches "# Title {#id .class}" with the attribute block
+	// optional; a block of classes alone ("{ .section}") is dropped too.
+	headingRe = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*(?:\{\s*(?:#([A-Za-z0-9_\-]+))?(?:\s*\.[A-Za-z0-9_\-]+)*\s*\})?\s*$`)
+	// commentRe matches an HTML comment on one line.
+	commentRe = regexp.MustCompile(`<!--.*?-->`)
 	// tocRe matches a table-of-contents line: a list item that is only a link to a section.
 	tocRe = regexp.MustCompile(`^\s*[-*+]\s+\[[^\]]*\]\([^)]*#[A-Za-z0-9_\-]*\)\s*$`)
 	// escapeRe matches a Markdown backslash escape.
@@ -53,9 +58,18 @@ var (
 var nonQuestion = map[string]bool{
 	"操作步骤": true, "相关文档": true, "相关链接": true, "相关操作": true, "前提条件": true,
 	"背景信息": true, "注意事项": true, "说明": true, "后续步骤": true, "示例": true,
+	"现象": true, "问题现象": true, "问题症状": true, "现象示例": true, "问题描述": true,
+	"原因": true, "可能原因": true, "问题原因": true, "原因分析": true, "解决方案": true,
+	"解决方法": true, "处理方法": true, "解决办法": true, "排查步骤": true, "排查处理": true,
+	"排查方法": true, "影响范围": true, "下一步": true, "提交工单": true, "视频详解": true,
+	"步骤": true, "概述": true, "背景": true, "适用范围": true, "参考": true,
 	"procedure": true, "related documents": true, "related links": true, "prerequisites": true,
 	"background": true, "background information": true, "notes": true, "note": true,
-	"what to do next": true, "example": true, "examples": true,
+	"what to do next": true, "example": true, "examples": true, "symptom": true, "symptoms": true,
+	"cause": true, "causes": true, "possible causes": true, "solution": true, "solutions": true,
+	"troubleshoot": true, "troubleshooting": true, "reference": true, "references": true,
+	"next steps": true, "open a ticket": true, "description": true, "problem description": true,
+	"steps": true, "overview": true, "context": true, "impact": true,
 }
 
 // skipped lists non-question sections that are dropped entirely.
@@ -67,19 +81,27 @@ type rawEntry struct {
 	line                int
 	body                []string
 	pageLevel           bool
+	asks, verdicts      []string
 }
+
+// A page's entries are skipped whole when the page is broken (an unclosed
+// code block swallows every heading after it); a broken entry alone is
+// skipped when only it is (an empty answer, a repeated id). Both are
+// reported as problems, and the rest of the FAQ loads.
 
 // parseFile reads one docs-format Markdown file. It returns the entries and
 // the problems found; entries with problems are left out.
 func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) {
 	var (
-		probs   []Problem
-		raws    []*rawEntry
-		page    *rawEntry // the H1, kept in case the page itself is the question
-		cur     *rawEntry
-		sawH2   bool
-		inFence bool
-		ids     = map[string]int{}
+		probs     []Problem
+		raws      []*rawEntry
+		page      *rawEntry // the H1, kept in case the page itself is the question
+		cur       *rawEntry
+		sawH2     bool
+		inFence   bool
+		fenceLine int
+		comment   []string // lines of an open <!-- comment
+		ids       = map[string]int{}
 	)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
@@ -90,8 +112,24 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		if lineNo == 1 {
 			line = strings.TrimPrefix(line, "\ufeff")
 		}
+		if comment != nil || !inFence && strings.Contains(line, "<!--") {
+			var done bool
+			line, comment, done = takeComment(line, comment)
+			if done {
+				if cur != nil {
+					asks, verdicts := directives(comment)
+					cur.asks = append(cur.asks, asks...)
+					cur.verdicts = append(cur.verdicts, verdicts...)
+				}
+				comment = nil
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+		}
 		if strings.HasPrefix(strings.TrimSpace(line), "```") {
 			inFence = !inFence
+			fenceLine = lineNo
 		}
 		m := headingRe.FindStringSubmatch(line)
 		if m == nil || inFence {
@@ -105,10 +143,12 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		case level == 1:
 			if page != nil {
 				probs = append(probs, Problem{name, lineNo, "second page heading (#); one page per file"})
+				cur = nil
+				continue
 			}
 			page = &rawEntry{id: id, question: text, title: text, line: lineNo, pageLevel: true}
 			cur = page
-		case level == 2 && nonQuestion[strings.ToLower(strings.TrimSpace(text))]:
+		case level == 2 && isSectionHeading(text):
 			// A step list or related links: part of the answer before it, or dropped.
 			if skipped[strings.ToLower(text)] || cur == page && sawH2 {
 				cur = nil
@@ -116,12 +156,11 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		case level == 2:
 			sawH2 = true
 			if id == "" {
-				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q has no {#section_id} anchor", text)})
-				cur = nil
-				continue
+				id = derivedID(name, text)
+				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q has no {#section_id} anchor; its id is %s", text, id)})
 			}
 			if prev, ok := ids[id]; ok {
-				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("duplicate id %s (first at line %d)", id, prev)})
+				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("duplicate id %s (first at line %d); this question is skipped", id, prev)})
 				cur = nil
 				continue
 			}
@@ -140,10 +179,12 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		}
 	}
 	if err := sc.Err(); err != nil {
-		probs = append(probs, Problem{name, lineNo, fmt.Sprintf("read: %v", err)})
+		probs = append(probs, Problem{name, lineNo, fmt.Sprintf("read: %v; this page is skipped", err)})
+		return nil, probs
 	}
 	if inFence {
-		probs = append(probs, Problem{name, lineNo, "unclosed ``` code block"})
+		probs = append(probs, Problem{name, fenceLine, "unclosed ``` code block; this page is skipped"})
+		return nil, probs
 	}
 	if page == nil && len(raws) == 0 {
 		probs = append(probs, Problem{name, 1, "no page heading (# Title {#id}) and no questions (## Question {#section_id})"})
@@ -151,10 +192,10 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	// A page with no question sections is itself the question.
 	if page != nil && !sawH2 {
 		if page.id == "" {
-			probs = append(probs, Problem{name, page.line, fmt.Sprintf("page %q has no {#id} anchor", page.title)})
-		} else {
-			raws = append(raws, page)
+			page.id = derivedID(name, page.title)
+			probs = append(probs, Problem{name, page.line, fmt.Sprintf("page %q has no {#id} anchor; its id is %s", page.title, page.id)})
 		}
+		raws = append(raws, page)
 	}
 	var out []*Entry
 	for _, re := range raws {
@@ -162,15 +203,88 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		ans := renderAnswer(re.body, docsBase, langOf(q))
 		switch {
 		case q == "":
-			probs = append(probs, Problem{name, re.line, "empty question"})
+			probs = append(probs, Problem{name, re.line, "empty question; skipped"})
 			continue
 		case ans == "":
-			probs = append(probs, Problem{name, re.line, fmt.Sprintf("question %q has an empty answer", q)})
+			probs = append(probs, Problem{name, re.line, fmt.Sprintf("question %q has an empty answer; skipped", q)})
 			continue
 		}
-		out = append(out, &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title, File: name, Line: re.line})
+		out = append(out, &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title,
+			File: name, Line: re.line, Phrasings: re.asks, Verdicts: re.verdicts})
 	}
 	return out, probs
+}
+
+// isSectionHeading reports whether an H2 heading names a part of an answer
+// (操作步骤, Causes) rather than a question.
+func isSectionHeading(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	t = strings.TrimRight(t, ":：")
+	return nonQuestion[t]
+}
+
+// derivedID is the id of a question whose heading has no anchor: stable
+// across loads as long as the file's name and the heading stay the same.
+func derivedID(file, heading string) string {
+	h := fnv.New64a()
+	h.Write([]byte(path.Base(strings.ReplaceAll(file, "\\", "/"))))
+	h.Write([]byte{0})
+	h.Write([]byte(strings.TrimSpace(heading)))
+	return fmt.Sprintf("faq_%012x", h.Sum64()>>16)
+}
+
+// takeComment removes HTML comments from line. open holds the lines of a
+// comment left open by an earlier line (nil when none); the result is the
+// line without comments, the comment's lines so far, and whether it closed.
+func takeComment(line string, open []string) (rest string, comment []string, closed bool) {
+	if open != nil {
+		end := strings.Index(line, "-->")
+		if end < 0 {
+			return "", append(open, line), false
+		}
+		return line[end+3:], append(open, line[:end]), true
+	}
+	i := strings.Index(line, "<!--")
+	end := strings.Index(line[i:], "-->")
+	if end < 0 {
+		return line[:i], []string{line[i+4:]}, false
+	}
+	return line[:i] + line[i+end+3:], []string{line[i+4 : i+end]}, true
+}
+
+// directives reads what a "<!-- beianbot … -->" comment says about its
+// entry: "ask: a phrasing | another" lines and "verdict: ip_address"
+// lines. Other comments say nothing.
+func directives(lines []string) (asks, verdicts []string) {
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	first := strings.TrimSpace(lines[0])
+	rest, ok := strings.CutPrefix(first, "beianbot")
+	if !ok {
+		return nil, nil
+	}
+	all := append([]string{rest}, lines[1:]...)
+	for _, l := range all {
+		key, val, ok := strings.Cut(strings.TrimSpace(l), ":")
+		if !ok {
+			continue
+		}
+		for _, v := range strings.Split(val, "|") {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			switch strings.ToLower(strings.TrimSpace(key)) {
+			case "ask", "asks", "phrasing", "phrasings":
+				asks = append(asks, v)
+			case "verdict", "verdicts":
+				for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+					verdicts = append(verdicts, w)
+				}
+			}
+		}
+	}
+	return asks, verdicts
 }
 
 // renderAnswer turns an answer's source lines into the Markdown subset:

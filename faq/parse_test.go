@@ -66,7 +66,7 @@ func TestLookupPrefersLanguage(t *testing.T) {
 }
 
 func TestLintReportsEveryProblem(t *testing.T) {
-	probs, err := Lint([]string{"testdata/bad"})
+	probs, err := Lint([]string{"testdata/bad"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,15 +75,27 @@ func TestLintReportsEveryProblem(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		`testdata/bad/broken.md:3: question "A question without an anchor？" has no {#section_id} anchor`,
-		`testdata/bad/broken.md:13: duplicate id section_dup (first at line 9)`,
-		`testdata/bad/broken.md:7: question "空答案的问题？" has an empty answer`,
+		`testdata/bad/broken.md:3: question "A question without an anchor？" has no {#section_id} anchor; its id is ` + derivedID("broken.md", "A question without an anchor？"),
+		`testdata/bad/broken.md:7: question "空答案的问题？" has an empty answer; skipped`,
+		`testdata/bad/broken.md:13: duplicate id section_dup (first at line 9); this question is skipped`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
-	if _, err := Load([]string{"testdata/bad"}, Options{}); err == nil || !strings.Contains(err.Error(), "broken.md:3:") {
-		t.Errorf("Load(bad) error = %v, want the problems with file:line", err)
+	// Loading keeps what is sound and reports the rest.
+	ix, err := Load([]string{"testdata/bad"}, Options{})
+	if err != nil {
+		t.Fatalf("Load(bad): %v", err)
+	}
+	var ids []string
+	for _, e := range ix.Entries() {
+		ids = append(ids, e.ID)
+	}
+	if diff := cmp.Diff([]string{derivedID("x/broken.md", "A question without an anchor？"), "section_dup"}, ids); diff != "" {
+		t.Errorf("entries loaded (-want +got):\n%s", diff)
+	}
+	if len(ix.Problems()) != len(want) {
+		t.Errorf("Problems() = %v, want %d", ix.Problems(), len(want))
 	}
 }
 

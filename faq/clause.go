@@ -1,0 +1,61 @@
+package faq
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// maxClauses bounds how many clauses of a long message are told apart; the
+// rest joins the last.
+const maxClauses = 16
+
+// longClause is the length in runes from which a sentence is split further
+// at its commas.
+const longClause = 24
+
+// splitClauses splits a message into its sentences, and long sentences into
+// clauses at commas, so that the clause that asks can be scored apart from
+// the story around it. Short messages are one clause.
+func splitClauses(q string) []string {
+	var out []string
+	start := 0
+	flush := func(end int) {
+		if c := strings.TrimSpace(q[start:end]); c != "" {
+			out = append(out, c)
+		}
+		start = end
+	}
+	for i, r := range q {
+		if len(out) >= maxClauses-1 {
+			break
+		}
+		switch r {
+		case '。', '！', '？', '!', '?', '；', ';', '\n', '…':
+			flush(i + utf8.RuneLen(r))
+		case '，', ',', '、':
+			if utf8.RuneCountInString(q[start:i]) >= longClause/2 && utf8.RuneCountInString(q) >= longClause {
+				flush(i + utf8.RuneLen(r))
+			}
+		case '.':
+			// A full stop ends an English sentence, not a number ("1.5") or a
+			// domain name ("example.com").
+			if i+1 == len(q) || q[i+1] == ' ' {
+				flush(i + 1)
+			}
+		}
+	}
+	flush(len(q))
+	return out
+}
+
+// askingClause returns the index of the clause that asks: the last one
+// with a question mark or a question word, else the last one.
+func askingClause(clauses []string) int {
+	for i := len(clauses) - 1; i >= 0; i-- {
+		c := clauses[i]
+		if strings.ContainsAny(c, "?？") || questionType(strings.ToLower(c)) != 0 {
+			return i
+		}
+	}
+	return len(clauses) - 1
+}

@@ -1,0 +1,149 @@
+package faq
+
+import (
+	"slices"
+	"sort"
+)
+
+// Explanation says how a query was read and why the top entries scored as
+// they did: the FAQ owner's tool for mending a miss.
+type Explanation struct {
+	// Result is what Match returns for the query.
+	Result Result
+	// Clauses are the parts the query was split into; Asking is the one
+	// taken as the question (-1 when the query is one clause).
+	Clauses []string
+	Asking  int
+	// Terms are the query's terms with their weights.
+	Terms []TermWeight
+	// Entries are the best entries, best first.
+	Entries []EntryScore
+}
+
+// TermWeight is one term of a query.
+type TermWeight struct {
+	Term string
+	// Weight is what the term counts: its rarity in the FAQ, or, for a term
+	// the FAQ does not have (Known false), what it counts against every entry.
+	Weight float64
+	Known  bool
+}
+
+// EntryScore is how one entry scored.
+type EntryScore struct {
+	ID, Lang, Question string
+	// Raw is the similarity before calibration; Score the calibrated score.
+	Raw, Score float64
+	// Span says what part of the query scored best: "whole", "asking
+	// clause" or "asking clause with the one before".
+	Span string
+	// QueryCoverage is the share of the query's weight the entry explains;
+	// EntryCoverage the share of its closest question or phrasing the
+	// query says (its question type weighed in).
+	QueryCoverage, EntryCoverage float64
+	// Penalty is the product of the factors that lowered the score (no
+	// distinctive word of the entry's question, no subject word, a part of
+	// the query only); 1 when none did.
+	Penalty float64
+	// InQuestion, InPhrasings and InAnswer are the query terms found there.
+	InQuestion, InPhrasings, InAnswer []string
+}
+
+// trace collects per-group details while one query is scored.
+type trace struct {
+	spans []string
+	top   [maxSuggestions + 1]scored
+	rows  map[int32][maxSpans]traceRow
+}
+
+type traceRow struct {
+	set                  bool
+	qcov, ecov, pen, raw float64
+}
+
+func (t *trace) add(g int32, sp int, qcov, ecov, pen, raw float64) {
+	if t.rows == nil {
+		t.rows = map[int32][maxSpans]traceRow{}
+	}
+	r := t.rows[g]
+	r[sp] = traceRow{true, qcov, ecov, pen, raw}
+	t.rows[g] = r
+}
+
+// spanTexts returns the clauses of q.
+func spanTexts(q string) []string { return splitClauses(q) }
+
+var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with the one before"}
+
+// Explain matches query like Match and says why.
+func (ix *Index) Explain(query string) Explanation {
+	tr := &trace{}
+	res := ix.match(query, tr)
+	ex := Explanation{Result: res, Clauses: tr.spans, Asking: -1}
+	if len(tr.spans) > 1 {
+		ex.Asking = askingClause(tr.spans)
+	}
+	var buf []string
+	seen := map[string]bool{}
+	for _, c := range splitClauses(truncate(query, maxQueryBytes)) {
+		buf = ix.an.analyze(c, buf[:0])
+		for _, t := range buf {
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			if ti, ok := ix.voc.ids[t]; ok {
+				ex.Terms = append(ex.Terms, TermWeight{t, float64(ix.voc.idf[ti]), true})
+			} else {
+				ex.Terms = append(ex.Terms, TermWeight{t, float64(ix.unknownWeight(t)), false})
+			}
+		}
+	}
+	groups := make([]int32, 0, len(tr.rows))
+	best := map[int32]traceRow{}
+	bestSpan := map[int32]int{}
+	for g, rows := range tr.rows {
+		groups = append(groups, g)
+		for sp, r := range rows {
+			if r.set && (!best[g].set || r.raw > best[g].raw) {
+				best[g], bestSpan[g] = r, sp
+			}
+		}
+	}
+	sort.Slice(groups, func(i, j int) bool {
+		if best[groups[i]].raw != best[groups[j]].raw {
+			return best[groups[i]].raw > best[groups[j]].raw
+		}
+		return groups[i] < groups[j]
+	})
+	if len(groups) > 5 {
+		groups = groups[:5]
+	}
+	for _, g := range groups {
+		r := best[g]
+		e := ix.pick(int(g), res.Lang)
+		es := EntryScore{ID: e.ID, Lang: e.Lang, Question: e.Question, Raw: r.raw, Score: ix.p.calibrate(r.raw),
+			Span: spanNames[bestSpan[g]], QueryCoverage: r.qcov, EntryCoverage: r.ecov, Penalty: r.pen}
+		for _, t := range ex.Terms {
+			if !t.Known {
+				continue
+			}
+			ti := ix.voc.ids[t.Term]
+			switch {
+			case has(ix.post.q[ti], g):
+				es.InQuestion = append(es.InQuestion, t.Term)
+			case has(ix.post.p[ti], g):
+				es.InPhrasings = append(es.InPhrasings, t.Term)
+			case has(ix.post.a[ti], g):
+				es.InAnswer = append(es.InAnswer, t.Term)
+			}
+		}
+		ex.Entries = append(ex.Entries, es)
+	}
+	return ex
+}
+
+func has(sorted []int32, g int32) bool {
+	_, ok := slices.BinarySearch(sorted, g)
+	return ok
+}

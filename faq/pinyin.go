@@ -1,0 +1,124 @@
+package faq
+
+import (
+	_ "embed"
+	"strings"
+	"unicode/utf8"
+)
+
+// pinyinTable lists toneless pinyin readings by syllable: "syllable chars"
+// per line (faq/internal/pinyingen makes it from an MIT-licensed reading
+// table, data/PINYIN-LICENSE).
+//
+//go:embed data/pinyin.txt
+var pinyinTable string
+
+// maxSyllable is the length of the longest pinyin syllable ("zhuang").
+const maxSyllable = 6
+
+// pinyinIndex maps the pinyin of the FAQ's two-character terms to them, so
+// that a user who types "luntan" or "beian期间" is read as writing 论坛 or
+// 备案期间. Only terms the FAQ has are reachable, which keeps English words
+// that happen to spell syllables ("change", "men") from turning into noise.
+type pinyinIndex struct {
+	syllables map[string]bool
+	// pairs maps the joined pinyin of two syllables to the FAQ's character
+	// pairs read that way, most frequent first.
+	pairs map[string][]string
+}
+
+// newPinyinIndex indexes the pinyin of the Han pairs among terms.
+func newPinyinIndex(terms map[string]int32) *pinyinIndex {
+	readings := map[rune][]string{}
+	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}}
+	for line := range strings.Lines(pinyinTable) {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		syl, chars, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		px.syllables[syl] = true
+		for _, r := range chars {
+			readings[r] = append(readings[r], syl)
+		}
+	}
+	for t := range terms {
+		if len(t) != 6 || utf8.RuneCountInString(t) != 2 {
+			continue
+		}
+		r1, n := utf8.DecodeRuneInString(t)
+		r2, _ := utf8.DecodeRuneInString(t[n:])
+		for _, a := range readings[r1] {
+			for _, b := range readings[r2] {
+				k := a + b
+				if len(px.pairs[k]) < 4 {
+					px.pairs[k] = append(px.pairs[k], t)
+				}
+			}
+		}
+	}
+	return px
+}
+
+// readPinyin returns the Han text that w reads as, when w is two or more
+// pinyin syllables whose every adjacent pair is a term of the FAQ; "" when
+// it is not.
+func (a *analyzer) readPinyin(w string) string {
+	px := a.pinyin
+	if px == nil || len(w) < 4 || len(w) > 24 {
+		return ""
+	}
+	syl := px.segment(w)
+	if len(syl) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i+1 < len(syl); i += 2 {
+		cands := px.pairs[syl[i]+syl[i+1]]
+		if len(cands) != 1 {
+			return "" // unknown, or ambiguous among the FAQ's words
+		}
+		b.WriteString(cands[0])
+	}
+	if len(syl)%2 == 1 {
+		cands := px.pairs[syl[len(syl)-2]+syl[len(syl)-1]]
+		if len(cands) != 1 {
+			return ""
+		}
+		_, n := utf8.DecodeRuneInString(cands[0])
+		b.WriteString(cands[0][n:])
+	}
+	return b.String()
+}
+
+// segment splits w into pinyin syllables, preferring fewer, longer ones;
+// nil when it cannot be split.
+func (px *pinyinIndex) segment(w string) []string {
+	n := len(w)
+	// best[i] is the fewest syllables that spell w[:i]; from[i] where the
+	// last of them starts.
+	best := make([]int, n+1)
+	from := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		best[i] = -1
+		for l := 1; l <= maxSyllable && l <= i; l++ {
+			j := i - l
+			if best[j] < 0 || !px.syllables[w[j:i]] {
+				continue
+			}
+			if best[i] < 0 || best[j]+1 < best[i] {
+				best[i], from[i] = best[j]+1, j
+			}
+		}
+	}
+	if best[n] < 0 {
+		return nil
+	}
+	out := make([]string, best[n])
+	for i, k := n, best[n]-1; i > 0; i, k = from[i], k-1 {
+		out[k] = w[from[i]:i]
+	}
+	return out
+}
