@@ -64,13 +64,20 @@ type Index struct {
 	// (copies of a page, cn/intl editions) share one, and never compete.
 	topic    []int32
 	variants []variant
-	an       *analyzer
+	// chunkGroup maps an answer sentence to its group: the answer counts
+	// by its sentence that best fits the query, so that a long answer that
+	// mentions everything once wins nothing.
+	chunkGroup []int32
+	an         *analyzer
 	voc      vocab
 	post     postings
 	// trans maps a term to terms of the other language that the FAQ's own
 	// bilingual entries show it means (see learnTranslations).
 	trans map[int32][]translation
 	p     params
+	// minMargin is the lead the best topic needs: params.minMargin and
+	// params.marginLog applied to this FAQ's size.
+	minMargin float64
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
@@ -160,10 +167,13 @@ type postings struct {
 	// c lists the groups for which the term is distinctive: among the
 	// heaviest terms of one of their questions (see params.coreShare).
 	c [][]int32
+	// s lists the answer sentences (chunks) that have the term and their
+	// group's questions do not.
+	s [][]int32
 }
 
 func (p *postings) grow() {
-	p.q, p.p, p.a, p.v, p.c = append(p.q, nil), append(p.p, nil), append(p.a, nil), append(p.v, nil), append(p.c, nil)
+	p.q, p.p, p.a, p.v, p.c, p.s = append(p.q, nil), append(p.p, nil), append(p.a, nil), append(p.v, nil), append(p.c, nil), append(p.s, nil)
 }
 
 // build indexes entries (deduplicated by id and language) with lexicon lx.
@@ -178,7 +188,14 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][
 	ix.topic = ix.findTopics()
 	ix.trans = ix.learnTranslations()
 	ix.an.pinyin = newPinyinIndex(ix.voc.ids)
+	ix.setParams(p)
 	return ix
+}
+
+// setParams sets the matcher's constants and what follows from them.
+func (ix *Index) setParams(p params) {
+	ix.p = p
+	ix.minMargin = p.minMargin + p.marginLog*math.Log(float64(max(1, len(ix.groups))))
 }
 
 // makeGroups gathers the entries of one id into a group.
@@ -261,11 +278,26 @@ func (ix *Index) indexTerms() ([][]int32, []int) {
 		}
 		n := 0
 		for _, e := range grp.entries {
-			buf = ix.an.analyzeDoc(e.Title+"\n"+urlRe.ReplaceAllString(e.Answer, " "), buf[:0])
-			for _, term := range buf {
-				if ti := id(term); !qset[ti] && !pset[ti] && !aset[ti] {
-					aset[ti] = true
-					n++
+			for _, sent := range answerSentences(e.Title + "\n" + urlRe.ReplaceAllString(e.Answer, " ")) {
+				buf = ix.an.analyzeDoc(sent, buf[:0])
+				chunk := int32(len(ix.chunkGroup))
+				added := false
+				for _, term := range buf {
+					ti := id(term)
+					if qset[ti] || pset[ti] {
+						continue
+					}
+					if !aset[ti] {
+						aset[ti] = true
+						n++
+					}
+					if kindFactor(term) == 1 && (len(ix.post.s[ti]) == 0 || ix.post.s[ti][len(ix.post.s[ti])-1] != chunk) {
+						ix.post.s[ti] = append(ix.post.s[ti], chunk)
+						added = true
+					}
+				}
+				if added {
+					ix.chunkGroup = append(ix.chunkGroup, int32(g))
 				}
 			}
 		}
@@ -342,6 +374,13 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 			v.subject[ti] = true
 		}
 	}
+}
+
+// answerSentences splits answer text into sentences and list items.
+func answerSentences(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == '。' || r == '！' || r == '？' || r == '\n' || r == '；' || r == '!' || r == '?' || r == ';'
+	})
 }
 
 // subjectShare is the share of an FAQ's questions a word must appear in to

@@ -89,6 +89,13 @@ type params struct {
 	// ("What if I do not have an ICP filing?" is all stop words but
 	// "filing") is not wholly said by every query with that word.
 	ecovPrior float32
+	// sentenceWeight is how much a query term found in the answer sentence
+	// that best fits the query counts against one in the question.
+	sentenceWeight float32
+	// marginLog adds to minMargin per natural log of the number of entry
+	// ids: the more entries, the more often two of them are close, and the
+	// more a lead must be to mean the best one is meant.
+	marginLog float64
 }
 
 var defaultParams = params{
@@ -96,7 +103,7 @@ var defaultParams = params{
 	phrasingWeight: 0.8, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.4,
 	unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4,
 	slope: 9, minMargin: 0.07, typeMismatch: 0.85, spanFactor: 0.85, transWeight: 0.8,
-	nonWord: 0.5, commonFloor: 0.2, bgHigh: 7, ecovPrior: 0.5,
+	nonWord: 0.5, commonFloor: 0.2, bgHigh: 7, ecovPrior: 0.5, sentenceWeight: 0.7, marginLog: 0,
 }
 
 type scored struct {
@@ -118,6 +125,10 @@ type qterm struct {
 type scratch struct {
 	qm, pm, am []float32 // [span*groups + g]
 	vm         []float32 // [span*variants + v]
+	cm         []float32 // [span*chunks + c]: query weight in answer sentence c
+	touchedC   []int32
+	cMark      []uint32
+	sm         []float32 // [span*groups + g]: the best sentence of g's answer
 	core       []bool    // [span*groups + g]: has a distinctive word of g's question
 	raw        []float64 // per group, best over spans
 	spanOf     []uint8   // per group, the span that gave raw
@@ -139,7 +150,7 @@ func (ix *Index) getScratch() *scratch {
 		for _, g := range s.touchedG {
 			for sp := range maxSpans {
 				i := sp*len(ix.groups) + int(g)
-				s.qm[i], s.pm[i], s.am[i], s.core[i] = 0, 0, 0, false
+				s.qm[i], s.pm[i], s.am[i], s.sm[i], s.core[i] = 0, 0, 0, 0, false
 			}
 			s.raw[g], s.spanOf[g] = 0, 0
 		}
@@ -148,13 +159,19 @@ func (ix *Index) getScratch() *scratch {
 				s.vm[sp*len(ix.variants)+int(v)] = 0
 			}
 		}
-		s.touchedG, s.touchedV, s.terms = s.touchedG[:0], s.touchedV[:0], s.terms[:0]
+		for _, c := range s.touchedC {
+			for sp := range maxSpans {
+				s.cm[sp*len(ix.chunkGroup)+int(c)] = 0
+			}
+		}
+		s.touchedG, s.touchedV, s.touchedC, s.terms = s.touchedG[:0], s.touchedV[:0], s.touchedC[:0], s.terms[:0]
 		clear(s.unknown)
 		s.epoch++
 		return s
 	}
-	ng, nv, nt := len(ix.groups), len(ix.variants), len(ix.voc.ids)
+	ng, nv, nt, nc := len(ix.groups), len(ix.variants), len(ix.voc.ids), len(ix.chunkGroup)
 	return &scratch{
+		cm: make([]float32, maxSpans*nc), cMark: make([]uint32, nc), sm: make([]float32, maxSpans*ng),
 		qm: make([]float32, maxSpans*ng), pm: make([]float32, maxSpans*ng), am: make([]float32, maxSpans*ng),
 		vm: make([]float32, maxSpans*nv), core: make([]bool, maxSpans*ng),
 		raw: make([]float64, ng), spanOf: make([]uint8, ng),
@@ -334,7 +351,7 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		// Nothing known, or only words that qualify a question ("today").
 		return false
 	}
-	ng, nv := len(ix.groups), len(ix.variants)
+	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
 	qbit := langBit(lang)
 	touchG := func(g int32) {
 		if s.gMark[g] != s.epoch {
@@ -392,6 +409,21 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 				}
 			}
 		}
+		for _, c := range ix.post.s[ti] {
+			g := ix.chunkGroup[c]
+			if only != 0 && ix.groups[g].langs&only != 0 {
+				continue
+			}
+			if s.cMark[c] != s.epoch {
+				s.cMark[c] = s.epoch
+				s.touchedC = append(s.touchedC, c)
+			}
+			for sp := range len(spans) {
+				if mask&(1<<sp) != 0 {
+					s.cm[sp*nc+int(c)] += w
+				}
+			}
+		}
 		for _, v := range ix.post.v[ti] {
 			if only != 0 && ix.groups[ix.variants[v].group].langs&only != 0 {
 				continue
@@ -414,6 +446,14 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		for _, tr := range ix.trans[t.id] {
 			f := tr.strength * ix.p.transWeight
 			add(tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit)
+		}
+	}
+	for _, c := range s.touchedC {
+		g := ix.chunkGroup[c]
+		for sp := range len(spans) {
+			if v := s.cm[sp*nc+int(c)]; v > s.sm[sp*ng+int(g)] {
+				s.sm[sp*ng+int(g)] = v
+			}
 		}
 	}
 	return len(s.touchedG) > 0
@@ -458,7 +498,8 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				continue
 			}
 			i := sp*ng + int(g)
-			qcov := float64(s.qm[i]+ix.p.phrasingWeight*s.pm[i]+aw*s.am[i]) / float64(spans[sp].total)
+			ans := max(ix.p.sentenceWeight*s.sm[i], aw*s.am[i])
+			qcov := float64(s.qm[i]+ix.p.phrasingWeight*s.pm[i]+ans) / float64(spans[sp].total)
 			qcov = min(qcov, 1)
 			ec := float64(ecov[sp][g])
 			if qcov == 0 {
@@ -546,7 +587,7 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 
 // confident reports whether the best of top is sure enough to answer.
 func (ix *Index) confident(top [maxSuggestions + 1]scored) bool {
-	return top[0].raw >= ix.p.minRaw && top[0].raw-top[1].raw >= ix.p.minMargin
+	return top[0].raw >= ix.p.minRaw && top[0].raw-top[1].raw >= ix.minMargin
 }
 
 // calibrate maps a raw similarity to a score in [0, 1]: a logistic curve

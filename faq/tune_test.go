@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -57,10 +58,14 @@ func TestTune(t *testing.T) {
 		var sum float64
 		var ts []tally
 		for _, s := range sets {
-			s.ix.p = p
+			s.ix.setParams(p)
 			a := score(t, s.ix, s.cases, false)
 			ts = append(ts, a)
-			sum += objective(a)
+			if strings.Contains(s.name, "corpus") || strings.Contains(s.name, "large") {
+				sum += 3 * objective(a)
+			} else {
+				sum += objective(a)
+			}
 		}
 		return sum, ts
 	}
@@ -71,7 +76,10 @@ func TestTune(t *testing.T) {
 	}{
 		{"qExp", []float64{0.5, 0.6, 0.7}, func(p *params, v float64) { p.qExp = v }},
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
-		{"minMargin", []float64{0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
+		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
+		{"marginLog", []float64{0, 0.005, 0.01, 0.015}, func(p *params, v float64) { p.marginLog = v }},
+		{"ecovPrior", []float64{0, 0.25, 0.5, 1}, func(p *params, v float64) { p.ecovPrior = float32(v) }},
+		{"sentenceWeight", []float64{0.5, 0.7, 0.9}, func(p *params, v float64) { p.sentenceWeight = float32(v) }},
 		{"phrasingWeight", []float64{0.6, 0.8, 1}, func(p *params, v float64) { p.phrasingWeight = float32(v) }},
 		{"transWeight", []float64{0.5, 0.8, 1}, func(p *params, v float64) { p.transWeight = float32(v) }},
 		{"offSubject", []float64{0.75, 0.85, 1}, func(p *params, v float64) { p.offSubject = v }},
@@ -86,7 +94,7 @@ func TestTune(t *testing.T) {
 		// Coordinate descent: one constant at a time, a few rounds.
 		p := defaultParams
 		best, _ := eval(p)
-		for round := 0; round < 2; round++ {
+		for round := 0; round < 3; round++ {
 			for _, g := range grid {
 				for _, v := range g.vals {
 					q := p
