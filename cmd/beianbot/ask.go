@@ -154,15 +154,10 @@ func cmdFAQ(args []string, cfg config, stdout io.Writer) error {
 		if len(paths) == 0 {
 			return usagef("faq lint: name FAQ files or folders (or set BEIANBOT_FAQ)")
 		}
-		probs, err := faq.Lint(paths)
+		probs, err := faq.Lint(paths, cfg.FAQ.Options.Lexicon)
 		if err != nil {
 			return usagef("faq lint: %v", err)
 		}
-		lexProbs, err := faq.LintLexicon(cfg.FAQ.Options.Lexicon)
-		if err != nil {
-			return usagef("faq lint: %v", err)
-		}
-		probs = append(probs, lexProbs...)
 		for _, p := range probs {
 			fmt.Fprintln(stdout, p)
 		}
