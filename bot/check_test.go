@@ -426,11 +426,11 @@ func TestRelated(t *testing.T) {
 		ix   FAQ
 		want related
 	}{
-		{"embedded FAQ, by matching", ix, related{
+		{"embedded FAQ, as it declares", ix, related{
 			domaincheck.VerdictIPAddress:           {"section_bym_mzr_zdb"},
 			domaincheck.VerdictNotResolving:        {"section_iym_mzr_zdb"},
 			domaincheck.VerdictOutsideMainland:     {"section_cym_mzr_zdb"},
-			domaincheck.VerdictMainlandBlocked:     {"section_iym_mzr_zdb", "section_hym_mzr_zdb", "section_fym_mzr_zdb"},
+			domaincheck.VerdictMainlandBlocked:     {"section_fym_mzr_zdb", "section_hym_mzr_zdb", "section_iym_mzr_zdb"},
 			domaincheck.VerdictMainlandUnreachable: {"section_iym_mzr_zdb"},
 			domaincheck.VerdictMixed:               {"section_cym_mzr_zdb", "section_iym_mzr_zdb"},
 		}},
@@ -460,7 +460,7 @@ func TestCheckRelatedFAQ(t *testing.T) {
 		rep := r.checkReply(blockedResult(), lang)
 		head := map[string]string{"zh": "相关问题：", "en": "Related FAQ:"}[lang]
 		var want, got []string
-		for _, id := range []string{"section_iym_mzr_zdb", "section_hym_mzr_zdb", "section_fym_mzr_zdb"} {
+		for _, id := range []string{"section_fym_mzr_zdb", "section_hym_mzr_zdb", "section_iym_mzr_zdb"} {
 			want = append(want, ix.Lookup(id, lang).Question)
 		}
 		for _, b := range rep.Buttons {

@@ -69,8 +69,8 @@ type Index struct {
 	// mentions everything once wins nothing.
 	chunkGroup []int32
 	an         *analyzer
-	voc      vocab
-	post     postings
+	voc        vocab
+	post       postings
 	// trans maps a term to terms of the other language that the FAQ's own
 	// bilingual entries show it means (see learnTranslations).
 	trans map[int32][]translation

@@ -99,11 +99,11 @@ type params struct {
 }
 
 var defaultParams = params{
-	coreShare: 0.3, offCore: 0.7, offSubject: 0.85, unknownConcept: 1, qExp: 0.6,
-	phrasingWeight: 0.8, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.4,
-	unknownLatin: 0.75, unknownWord: 0.75, unknownPair: 0.1, unknownChar: 0.3, bgLow: 4,
-	slope: 9, minMargin: 0.07, typeMismatch: 0.85, spanFactor: 0.85, transWeight: 0.8,
-	nonWord: 0.5, commonFloor: 0.2, bgHigh: 7, ecovPrior: 0.5, sentenceWeight: 0.7, marginLog: 0,
+	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.45,
+	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.85,
+	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.01,
+	typeMismatch: 0.9, spanFactor: 0.85, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
+	ecovPrior: 1.5, sentenceWeight: 0.5, marginLog: 0.012,
 }
 
 type scored struct {
@@ -484,7 +484,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			if m == 0 {
 				continue
 			}
-			c := float32(min(1, float64(m/(vr.weight+ix.p.ecovPrior))) * typeFit(spans[sp].qt, vr.qtype, ix.p.typeMismatch))
+			c := float32(min(1, float64(m/max(vr.weight, ix.p.ecovPrior))) * typeFit(spans[sp].qt, vr.qtype, ix.p.typeMismatch))
 			if c > ecov[sp][vr.group] {
 				ecov[sp][vr.group] = c
 			}

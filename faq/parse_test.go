@@ -78,6 +78,7 @@ func TestLintReportsEveryProblem(t *testing.T) {
 		`testdata/bad/broken.md:3: question "A question without an anchor？" has no {#section_id} anchor; its id is ` + derivedID("broken.md", "A question without an anchor？"),
 		`testdata/bad/broken.md:7: question "空答案的问题？" has an empty answer; skipped`,
 		`testdata/bad/broken.md:13: duplicate id section_dup (first at line 9); this question is skipped`,
+		"testdata/bad/unclosed/unclosed.md:3: unclosed ``` code block; this page is skipped",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)

@@ -78,7 +78,7 @@ func TestTune(t *testing.T) {
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
 		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
 		{"marginLog", []float64{0, 0.005, 0.01, 0.015}, func(p *params, v float64) { p.marginLog = v }},
-		{"ecovPrior", []float64{0, 0.25, 0.5, 1}, func(p *params, v float64) { p.ecovPrior = float32(v) }},
+		{"ecovPrior", []float64{0.5, 1, 1.5, 2}, func(p *params, v float64) { p.ecovPrior = float32(v) }},
 		{"sentenceWeight", []float64{0.5, 0.7, 0.9}, func(p *params, v float64) { p.sentenceWeight = float32(v) }},
 		{"phrasingWeight", []float64{0.6, 0.8, 1}, func(p *params, v float64) { p.phrasingWeight = float32(v) }},
 		{"transWeight", []float64{0.5, 0.8, 1}, func(p *params, v float64) { p.transWeight = float32(v) }},

@@ -87,6 +87,7 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 	if err != nil {
 		return err
 	}
+	warnProblems(logger, ix)
 	m.FAQLoaded(ix.Len(), time.Now())
 	st, closeStore, err := openStore(ctx, cfg, logger, m)
 	if err != nil {
@@ -173,12 +174,34 @@ func listen(cfg config) (net.Listener, error) {
 	return netutil.LimitListener(ln, cfg.MaxConns), nil
 }
 
+// maxProblemLogs bounds the warnings one FAQ load logs.
+const maxProblemLogs = 20
+
+// warnProblems logs what loading the FAQ skipped or derived, so that a team
+// sees it without running faq lint.
+func warnProblems(logger *slog.Logger, ix *faq.Index) {
+	probs := ix.Problems()
+	for i, p := range probs {
+		if i == maxProblemLogs {
+			logger.Warn("faq: more problems; run beianbot faq lint", "more", len(probs)-i)
+			break
+		}
+		logger.Warn("faq: "+p.Msg, "file", p.File, "line", p.Line)
+	}
+}
+
 // newFAQWatcher returns the watcher that reloads the FAQ into swap when
 // the FAQ or lexicon files change, or on SIGHUP.
 func newFAQWatcher(cfg config, logger *slog.Logger, m *metrics.Metrics, swap func(*faq.Index)) *reload.Watcher[*faq.Index] {
 	return reload.New(reload.Config[*faq.Index]{
-		Paths:    append(slices.Clone(cfg.FAQ.Paths), cfg.FAQ.Options.Lexicon...),
-		Load:     func() (*faq.Index, error) { return cfg.FAQ.load(nil) },
+		Paths: append(slices.Clone(cfg.FAQ.Paths), cfg.FAQ.Options.Lexicon...),
+		Load: func() (*faq.Index, error) {
+			ix, err := cfg.FAQ.load(nil)
+			if err == nil {
+				warnProblems(logger, ix)
+			}
+			return ix, err
+		},
 		Swap:     swap,
 		Interval: cfg.ReloadInterval,
 		Metrics:  m,

@@ -332,8 +332,17 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 	hup <- syscall.SIGHUP
 	waitUntil(t, "the reload to swap in 2 entries", func() bool { return len(responder.Index().Entries()) == 2 })
 
+	// A duplicate is skipped and the rest served.
 	writeFAQ(t, path, goodFAQ+secondEntry+duplicateEntry)
 	old := responder.Index()
+	hup <- syscall.SIGHUP
+	waitUntil(t, "the reload with a duplicate to swap in", func() bool { return responder.Index() != old })
+	if got := len(responder.Index().Entries()); got != 2 {
+		t.Errorf("after a reload with a duplicate: %d entries, want 2", got)
+	}
+	// A page with nothing sound left keeps the FAQ in service.
+	writeFAQ(t, path, brokenFAQ)
+	old = responder.Index()
 	hup <- syscall.SIGHUP
 	waitUntil(t, "the broken reload to be counted", func() bool {
 		return strings.Contains(gather(t, m), "beianbot_faq_reload_failures_total 1")
@@ -355,6 +364,8 @@ const secondEntry = `
 
 登录控制台查看。
 `
+
+const brokenFAQ = "# 网站访问 {#concept_test .concept}\n\n```\n## 服务器在海外需要备案吗？ {#section_aaa .section}\n"
 
 const duplicateEntry = `
 ## 重复的问题？ {#section_bbb .section}
