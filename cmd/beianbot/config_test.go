@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/beianbot/beianbot/bot"
 )
 
 // mustConfig is loadConfig over m, failing the test on an error.
@@ -127,5 +129,31 @@ func TestConfigErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAnswerThresholdsReachTheBot(t *testing.T) {
+	const q = "香港服务器要备案吗" // scores about 0.98
+	dm := bot.Message{Platform: bot.PlatformConsole, ChatID: "c", UserID: "u", Direct: true, Text: q}
+	channel := bot.Message{Platform: bot.PlatformSlack, ChatID: "C1", UserID: "u", Text: q}
+	tests := []struct {
+		env         map[string]string
+		dm, channel bot.Outcome
+	}{
+		{nil, bot.OutcomeAnswered, bot.OutcomeAnswered},
+		{map[string]string{"BEIANBOT_CHANNEL_ANSWER_AT": "0.99"}, bot.OutcomeAnswered, bot.OutcomeDeclined},
+		{map[string]string{"BEIANBOT_ANSWER_AT": "0.99", "BEIANBOT_CHANNEL_ANSWER_AT": "0.995"}, bot.OutcomeSuggested, bot.OutcomeDeclined},
+	}
+	for _, tt := range tests {
+		cfg := mustConfig(t, tt.env)
+		ix, err := cfg.FAQ.load(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newResponder(cfg, ix, nil, deps{})
+		got := []bot.Outcome{r.Handle(t.Context(), dm).Outcome, r.Handle(t.Context(), channel).Outcome}
+		if diff := cmp.Diff([]bot.Outcome{tt.dm, tt.channel}, got); diff != "" {
+			t.Errorf("%v: outcomes of a direct message and a channel message (-want +got):\n%s", tt.env, diff)
+		}
 	}
 }
