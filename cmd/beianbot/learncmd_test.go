@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/faq"
 )
 
 func TestLearnCLI(t *testing.T) {
@@ -115,5 +121,77 @@ func TestCorruptDatabaseStops(t *testing.T) {
 	code, _, errOut := runCLI(t, env(map[string]string{"BEIANBOT_DATABASE_URL": path}), "", "review")
 	if code != 1 || !strings.Contains(errOut, path) || strings.Count(strings.TrimSpace(errOut), "\n") > 2 {
 		t.Errorf("corrupt database: exit %d, stderr %q; want exit 1 naming %s", code, errOut, path)
+	}
+}
+
+func TestNextSlot(t *testing.T) {
+	day, week := 24*time.Hour, 7*24*time.Hour
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	for _, tc := range []struct {
+		now   string
+		every time.Duration
+		want  string
+	}{
+		{"2026-12-01T08:00:00Z", day, "2026-12-01T09:00:00Z"},
+		{"2026-12-01T09:00:00Z", day, "2026-12-02T09:00:00Z"},
+		{"2026-12-01T10:00:00Z", week, "2026-12-07T09:00:00Z"}, // a Tuesday: next Monday
+		{"2026-12-07T08:59:00Z", week, "2026-12-07T09:00:00Z"},
+	} {
+		if got := nextSlot(at(tc.now), tc.every); !got.Equal(at(tc.want)) {
+			t.Errorf("nextSlot(%s, %v) = %s, want %s", tc.now, tc.every, got, tc.want)
+		}
+	}
+}
+
+// postedDigest is a poster that keeps what it was given.
+type postedDigest struct {
+	chats []string
+	texts []string
+}
+
+func (p *postedDigest) Post(ctx context.Context, chat string, rep bot.Reply) error {
+	p.chats = append(p.chats, chat)
+	p.texts = append(p.texts, rep.Text)
+	return nil
+}
+
+// TestDigestOncePerSlot: two replicas sharing a database reach the same
+// slot; one posts.
+func TestDigestOncePerSlot(t *testing.T) {
+	ctx := context.Background()
+	s, err := learnSettingsFrom(env(map[string]string{
+		"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db"),
+		"BEIANBOT_DIGEST":       "daily@telegram:-100123",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := faq.LoadEmbedded(faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p postedDigest
+	slot := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for range 2 {
+		l, err := openLearning(ctx, s, slog.New(slog.DiscardHandler), nil, func(*faq.Index) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.live.Start(ctx, ix); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.postDigest(ctx, &p, s.digest, slot); err != nil {
+			t.Fatal(err)
+		}
+		l.store.Close()
+	}
+	if len(p.chats) != 1 || p.chats[0] != "-100123" || !strings.Contains(p.texts[0], "Review since 2026-11-30 09:00 UTC") {
+		t.Errorf("posted %q %q; want one digest of the day before the slot to -100123", p.chats, p.texts)
 	}
 }
