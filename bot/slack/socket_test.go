@@ -132,3 +132,27 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("dedup hits %v, want 1 (the redelivered Ev1)", got)
 	}
 }
+
+// TestSocketModeStatus: while Socket Mode cannot connect (here, a rejected
+// app-level token), the adapter reports Slack unreachable, with the reason.
+func TestSocketModeStatus(t *testing.T) {
+	h := newHarness(t, harnessOpts{appToken: true, cfg: func(c *Config) {
+		c.SigningSecret = ""
+		c.AppToken = "xapp-revoked"
+	}})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := h.a.Status()
+		if !st.Connected {
+			if !strings.Contains(st.LastError, "socket mode") || strings.Contains(st.LastError, "xapp-") {
+				t.Errorf("LastError %q, want the socket mode failure without the token", st.LastError)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Status still connected 10s after Socket Mode was refused")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.stop()
+}
