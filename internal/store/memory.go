@@ -57,10 +57,12 @@ type Memory struct {
 	now       func() time.Time
 	every     time.Duration // how often Run sweeps: SweepInterval
 
-	// slots and leases are the adapters' pacing and polling leases
-	// (pace.go, lease.go), kept apart from the bounded keys above.
-	slots  *Slots
-	leases *leaseTable
+	// slots, leases and handoff are the adapters' pacing, polling leases
+	// and handed-off work (pace.go, lease.go, handoff.go), kept apart
+	// from the bounded keys above.
+	slots   *Slots
+	leases  *leaseTable
+	handoff *handoffTable
 }
 
 // NewMemory returns an empty memory store of DefaultMemoryBytes.
@@ -70,7 +72,7 @@ func NewMemory() *Memory { return NewMemoryLimit(DefaultMemoryBytes) }
 // counted as described at ItemOverhead (at least 64 KiB).
 func NewMemoryLimit(maxBytes int64) *Memory {
 	m := &Memory{items: make(map[string]*memItem), max: max(maxBytes, 64<<10), now: time.Now, every: SweepInterval,
-		leases: newLeaseTable()}
+		leases: newLeaseTable(), handoff: newHandoffTable()}
 	m.slots = NewSlots(func() time.Time { return m.now() })
 	return m
 }
