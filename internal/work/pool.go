@@ -22,6 +22,12 @@ type Job struct {
 	// at most once, for a job that had not finished when a drain ran out
 	// of time; nil when there is nothing to say.
 	Cut func(ctx context.Context)
+	// Payload, when set, describes the job for another replica: a job that
+	// has not started when a drain begins is handed off (PoolConfig.Handoff)
+	// instead of waiting or being cut.
+	Payload []byte
+	// Handed is called once the job has been handed off; nil for nothing.
+	Handed func()
 }
 
 // PoolConfig configures a Pool. Zero values take the defaults given.
@@ -36,6 +42,10 @@ type PoolConfig struct {
 	// Notice is the time a drain keeps at its end to send the Cut notices
 	// (default 1 s).
 	Notice time.Duration
+	// Handoff, when set, keeps the payloads of jobs not started when a
+	// drain begins, for another replica to do (store.Handoff); when it
+	// fails, the jobs stay and are drained as usual.
+	Handoff func(ctx context.Context, payloads [][]byte) error
 	// Logger may be nil.
 	Logger *slog.Logger
 }
@@ -49,6 +59,7 @@ type Pool struct {
 	queue   int
 	timeout time.Duration
 	notice  time.Duration
+	handoff func(ctx context.Context, payloads [][]byte) error
 	logger  *slog.Logger
 
 	mu      sync.Mutex
@@ -57,6 +68,7 @@ type Pool struct {
 	waiting []*task
 	active  map[*task]struct{}
 	cut     int
+	handed  int
 	idle    chan struct{} // closed once closed and nothing runs
 	freed   chan struct{} // closed and replaced whenever room is made
 }
@@ -75,6 +87,7 @@ func NewPool(cfg PoolConfig) *Pool {
 		queue:   Default(cfg.Queue, 1024),
 		timeout: Default(cfg.Timeout, 9*time.Second),
 		notice:  Default(cfg.Notice, time.Second),
+		handoff: cfg.Handoff,
 		logger:  cfg.Logger,
 		active:  make(map[*task]struct{}),
 		idle:    make(chan struct{}),
@@ -128,27 +141,86 @@ func (p *Pool) Freed() <-chan struct{} {
 	return p.freed
 }
 
-// work runs t, then queued jobs, until the queue is empty.
+// work runs t (when not nil), then queued jobs, until the queue is empty.
+// Its caller has counted it in running.
 func (p *Pool) work(t *task) {
-	for t != nil {
-		p.run(t)
+	for {
+		if t != nil {
+			p.run(t)
+		}
 		p.mu.Lock()
-		delete(p.active, t)
-		close(p.freed)
-		p.freed = make(chan struct{})
-		t = nil
-		if len(p.waiting) > 0 {
-			t = p.waiting[0]
-			p.waiting[0] = nil
-			p.waiting = p.waiting[1:]
-		} else {
+		if t != nil {
+			delete(p.active, t)
+			close(p.freed)
+			p.freed = make(chan struct{})
+		}
+		if len(p.waiting) == 0 {
 			p.running--
 			if p.closed && p.running == 0 {
 				close(p.idle)
 			}
+			p.mu.Unlock()
+			return
 		}
+		t = p.waiting[0]
+		p.waiting[0] = nil
+		p.waiting = p.waiting[1:]
 		p.mu.Unlock()
 	}
+}
+
+// handOff gives the queued jobs that have a payload to the Handoff. It
+// runs as a worker of its own meanwhile, so that the pool does not look
+// idle, and stays one to do the jobs if the hand-off fails.
+func (p *Pool) handOff(ctx context.Context) {
+	if p.handoff == nil {
+		return
+	}
+	p.mu.Lock()
+	var keep, give []*task
+	for _, t := range p.waiting {
+		if t.job.Payload != nil {
+			give = append(give, t)
+		} else {
+			keep = append(keep, t)
+		}
+	}
+	if len(give) == 0 {
+		p.mu.Unlock()
+		return
+	}
+	p.waiting = keep
+	p.running++
+	p.mu.Unlock()
+	payloads := make([][]byte, len(give))
+	for i, t := range give {
+		payloads[i] = t.job.Payload
+	}
+	err := p.handoff(ctx, payloads)
+	p.mu.Lock()
+	if err != nil {
+		p.waiting = append(give, p.waiting...)
+	} else {
+		p.handed += len(give)
+	}
+	p.mu.Unlock()
+	if err != nil {
+		p.logger.Warn("work not handed off; finishing it here", "count", len(give), "err", err)
+	} else {
+		for _, t := range give {
+			if t.job.Handed != nil {
+				t.job.Handed()
+			}
+		}
+	}
+	p.work(nil)
+}
+
+// Handed returns how many jobs were handed off, over every Drain.
+func (p *Pool) Handed() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.handed
 }
 
 // run does one job with its timeout; a panic is logged with its stack and
@@ -174,20 +246,25 @@ func (p *Pool) run(t *task) {
 	t.job.Do(ctx)
 }
 
-// Drain stops intake and waits for the accepted jobs to finish. When ctx
-// has a deadline, Notice before it the jobs still running are cancelled,
+// Drain stops intake, hands the jobs not started yet off (when the pool
+// has a Handoff and they have a payload), and waits for the accepted jobs
+// to finish. When ctx has a deadline, Notice before it the jobs still running are cancelled,
 // the queued ones dropped, and each gets its Cut notice within the time
 // left. It returns how many jobs were cut, over every Drain call; it may
 // be called more than once and from several goroutines.
 func (p *Pool) Drain(ctx context.Context) int {
 	p.mu.Lock()
-	if !p.closed {
+	first := !p.closed
+	if first {
 		p.closed = true
 		if p.running == 0 {
 			close(p.idle)
 		}
 	}
 	p.mu.Unlock()
+	if first {
+		p.handOff(ctx)
+	}
 	var cutoff <-chan time.Time
 	if dl, ok := ctx.Deadline(); ok {
 		t := time.NewTimer(time.Until(dl) - p.notice)

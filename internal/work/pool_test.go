@@ -2,6 +2,7 @@ package work
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"testing"
@@ -185,5 +186,59 @@ func TestTally(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{0, 3, 0, 2, 0}, got); diff != "" {
 		t.Errorf("Add (-want +got):\n%s", diff)
+	}
+}
+
+// TestPoolHandsOffUnstartedJobs: at a drain, queued jobs with a payload go
+// to the Handoff (another replica does them) instead of waiting; when the
+// hand-off fails they are done here.
+func TestPoolHandsOffUnstartedJobs(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(map[bool]string{false: "handed", true: "hand-off fails"}[fail], func(t *testing.T) {
+			var handedOff []string
+			b := newBlocker()
+			p := NewPool(PoolConfig{Workers: 1, Queue: 10, Handoff: func(_ context.Context, payloads [][]byte) error {
+				defer close(b.release) // "a" runs until the hand-off is done
+				if fail {
+					return errors.New("store down")
+				}
+				for _, pl := range payloads {
+					handedOff = append(handedOff, string(pl))
+				}
+				return nil
+			}})
+			var mu sync.Mutex
+			var handed []string
+			for _, name := range []string{"a", "b", "c", "local"} {
+				j := b.job(name)
+				if name != "local" {
+					j.Payload = []byte(name)
+				}
+				j.Handed = func() { mu.Lock(); handed = append(handed, name); mu.Unlock() }
+				p.Submit(j)
+			}
+			<-b.started
+			if n := p.Drain(context.Background()); n != 0 {
+				t.Errorf("Drain cut %d, want 0", n)
+			}
+			want := map[string]string{"a": "done", "b": "done", "c": "done", "local": "done"}
+			wantHanded := []string(nil)
+			if !fail {
+				want = map[string]string{"a": "done", "local": "done"}
+				wantHanded = []string{"b", "c"}
+			}
+			if diff := cmp.Diff(want, b.all()); diff != "" {
+				t.Errorf("jobs done here (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantHanded, handedOff); diff != "" {
+				t.Errorf("handed off (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantHanded, handed); diff != "" {
+				t.Errorf("Handed called for (-want +got):\n%s", diff)
+			}
+			if got := p.Handed(); got != len(wantHanded) {
+				t.Errorf("Handed() = %d, want %d", got, len(wantHanded))
+			}
+		})
 	}
 }
