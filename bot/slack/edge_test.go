@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/beianbot/beianbot/bot"
+	"github.com/beianbot/beianbot/internal/store"
 )
 
 // TestReplaysAnsweredOnce: a slash command or button press replayed
@@ -230,3 +232,46 @@ func serve(h *harness, r *http.Request) int {
 }
 
 var cmpSortPosted = cmpopts.SortSlices(func(a, b posted) bool { return a.ThreadTS < b.ThreadTS })
+
+// sharedStore is one store two replicas share, as Redis is: not the
+// in-process *store.Memory, so the adapters hand work off through it.
+type sharedStore struct{ *store.Memory }
+
+// TestHandoffToAnotherReplica: work a stopping replica acknowledged but
+// had not started is handed off through the shared store, and another
+// replica answers it; what was running is finished where it was.
+func TestHandoffToAnotherReplica(t *testing.T) {
+	shared := sharedStore{store.NewMemory()}
+	a := newHarness(t, harnessOpts{cfg: func(c *Config) { c.Store, c.Workers = shared, 1 }})
+	b := newHarness(t, harnessOpts{cfg: func(c *Config) { c.Store = shared }})
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	a.resp.handle = func(_ context.Context, m bot.Message) bot.Reply {
+		once.Do(func() { close(started); <-release })
+		return answered(m.Text)
+	}
+	a.event(t, "Ev1", mention("1.1"))
+	<-started
+	a.event(t, "Ev2", mention("1.2"))
+	a.event(t, "Ev3", mention("1.3"))
+	drained := make(chan int, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		defer cancel()
+		drained <- a.a.Drain(ctx)
+	}()
+	var threads []string
+	for range 2 {
+		threads = append(threads, b.slack.wait(t).Form.Get("thread_ts"))
+	}
+	close(release)
+	if n := <-drained; n != 0 {
+		t.Errorf("Drain cut %d, want 0", n)
+	}
+	if diff := cmp.Diff([]string{"1.2", "1.3"}, threads, cmpopts.SortSlices(lessString)); diff != "" {
+		t.Errorf("threads the other replica answered (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]posted{{"C1", "1.1", "*备案*"}}, postsOf(a.slack.recorded("chat.postMessage"))); diff != "" {
+		t.Errorf("posts of the stopping replica (-want +got):\n%s", diff)
+	}
+}

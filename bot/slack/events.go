@@ -126,7 +126,8 @@ func (a *Adapter) eventJob(cb callback) (work.Job, bool) {
 				a.answer(ctx, in)
 			}
 		},
-		Cut: a.cutNotice(in),
+		Cut:     a.cutNotice(in),
+		Payload: a.payload(handoffItem{Event: &cb}),
 	}, true
 }
 
@@ -170,7 +171,8 @@ func (a *Adapter) commandJob(cmd slack.SlashCommand) (work.Job, bool) {
 				a.answer(ctx, in)
 			}
 		},
-		Cut: a.cutNotice(in),
+		Cut:     a.cutNotice(in),
+		Payload: a.payload(handoffItem{Command: &cmd}),
 	}, true
 }
 
@@ -222,7 +224,7 @@ func pressKey(cb slack.InteractionCallback) string {
 // pressJob is the work for one pressed suggestion button: the answer goes
 // to the thread the suggestions were posted in, or, for an ephemeral
 // message, replaces it through the response_url.
-func (a *Adapter) pressJob(cb slack.InteractionCallback, value string) (work.Job, bool) {
+func (a *Adapter) pressJob(cb slack.InteractionCallback, value string, raw []byte) (work.Job, bool) {
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
@@ -267,8 +269,53 @@ func (a *Adapter) pressJob(cb slack.InteractionCallback, value string) (work.Job
 				a.reply(ctx, pressTarget(cb, in.to, rep), rep)
 			}
 		},
-		Cut: a.cutNotice(in),
+		Cut:     a.cutNotice(in),
+		Payload: a.payload(handoffItem{Press: raw}),
 	}, true
+}
+
+// handoffItem is acknowledged work as another replica takes it over: the
+// event callback, the slash command, or the interaction payload as Slack
+// sent it.
+type handoffItem struct {
+	Event   *callback           `json:"event,omitempty"`
+	Command *slack.SlashCommand `json:"command,omitempty"`
+	Press   json.RawMessage     `json:"press,omitempty"`
+}
+
+// payload encodes it for a hand-off, when the adapter hands off at all.
+func (a *Adapter) payload(it handoffItem) []byte {
+	if a.handoff == nil {
+		return nil
+	}
+	b, err := json.Marshal(it)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// takeOver is the job for work another replica handed off.
+func (a *Adapter) takeOver(b []byte) (work.Job, bool) {
+	var it handoffItem
+	if err := json.Unmarshal(b, &it); err != nil {
+		return work.Job{}, false
+	}
+	switch {
+	case it.Event != nil:
+		return a.eventJob(*it.Event)
+	case it.Command != nil:
+		return a.commandJob(*it.Command)
+	case len(it.Press) > 0:
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal(it.Press, &cb); err != nil {
+			return work.Job{}, false
+		}
+		if value, ok := suggestion(cb); ok {
+			return a.pressJob(cb, value, it.Press)
+		}
+	}
+	return work.Job{}, false
 }
 
 // pressTarget is where the reply to a press goes when the reply itself

@@ -132,13 +132,14 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
+	raw := []byte(form.Get("payload"))
 	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+	if err := json.Unmarshal(raw, &cb); err != nil {
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
 	if value, ok := suggestion(cb); ok {
-		if j, ok := a.pressJob(cb, value); ok && !a.submit(j) {
+		if j, ok := a.pressJob(cb, value, raw); ok && !a.submit(j) {
 			a.logger.Warn("slack button press refused: too busy or shutting down", "channel", cb.Channel.ID)
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return

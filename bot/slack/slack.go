@@ -110,6 +110,7 @@ type Adapter struct {
 	botID     string
 
 	pool            *work.Pool
+	handoff         *work.Handoff // nil without a shared store
 	dedup           work.Dedup
 	followUpTimeout time.Duration
 	maxTries        int
@@ -124,6 +125,7 @@ type Adapter struct {
 
 	runOnce sync.Once
 	cuts    work.Tally
+	handed  work.Tally
 }
 
 // New calls auth.test to learn the bot's own user and bot ids, and returns
@@ -169,13 +171,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		link:            work.NewLink(cfg.Now),
 		sigWarn:         work.NewThrottle(time.Minute, cfg.Now),
 		sleep:           clock.Sleep,
-		pool: work.NewPool(work.PoolConfig{
-			Workers: cfg.Workers,
-			Queue:   cfg.Queue,
-			Timeout: work.Default(cfg.WorkTimeout, 9*time.Second),
-			Logger:  cfg.Logger,
-		}),
-		dedup: work.Dedup{Store: cfg.Store, TTL: dedupTTL, Platform: bot.PlatformSlack, Metrics: cfg.Metrics, Logger: cfg.Logger},
+		dedup:           work.Dedup{Store: cfg.Store, TTL: dedupTTL, Platform: bot.PlatformSlack, Metrics: cfg.Metrics, Logger: cfg.Logger},
 	}
 	debugLog := slog.NewLogLogger(a.logger.Handler(), slog.LevelDebug)
 	opts := []slack.Option{
@@ -183,6 +179,16 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		slack.OptionHTTPClient(cfg.HTTPClient),
 		slack.OptionLog(debugLog),
 	}
+	pc := work.PoolConfig{
+		Workers: cfg.Workers,
+		Queue:   cfg.Queue,
+		Timeout: work.Default(cfg.WorkTimeout, 9*time.Second),
+		Logger:  cfg.Logger,
+	}
+	if h, ok := work.SharedHandoff(cfg.Store, bot.PlatformSlack); ok {
+		a.handoff, pc.Handoff = &h, h.Hand
+	}
+	a.pool = work.NewPool(pc)
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken.Reveal()))
 	}
@@ -224,20 +230,26 @@ func (a *Adapter) Routes() map[string]http.Handler {
 	}
 }
 
-// Run holds the Socket Mode connection when an app token is set, until
-// ctx ends; then it drains (see Drain) within DrainTimeout and returns.
-// Work acknowledged through Routes is handled whether or not Run runs.
+// Run holds the Socket Mode connection when an app token is set, and with
+// a shared store takes over work other replicas handed off, until ctx
+// ends; then it drains (see Drain) within DrainTimeout and returns. Work
+// acknowledged through Routes is handled whether or not Run runs.
 func (a *Adapter) Run(ctx context.Context) error {
 	first := false
 	a.runOnce.Do(func() { first = true })
 	if !first {
 		return errors.New("slack adapter: Run called twice")
 	}
+	var wg sync.WaitGroup
+	if a.handoff != nil {
+		wg.Go(func() { a.handoff.TakeOver(ctx, a.pool, time.Second, a.takeOver, a.logger) })
+	}
 	if a.socket != nil {
 		a.runSocket(ctx)
 	} else {
 		<-ctx.Done()
 	}
+	wg.Wait()
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.drainTimeout)
 	defer cancel()
 	a.Drain(dctx)
@@ -245,12 +257,16 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // Drain stops taking work (new events get 503, so that Slack redelivers
-// them, maybe to another replica) and finishes what was acknowledged.
-// What cannot be finished before ctx's deadline is cut, and its asker told
-// to ask again. It returns how many were cut; it may be called more than
+// them, maybe to another replica), hands what it has not started to the
+// other replicas through a shared store, and finishes the rest of what
+// was acknowledged. What cannot be finished before ctx's deadline is cut,
+// and its asker told to ask again. It returns how many were cut; it may be called more than
 // once, and Run calls it too.
 func (a *Adapter) Drain(ctx context.Context) int {
 	n := a.pool.Drain(ctx)
+	if h := a.pool.Handed(); a.handed.Add(h) > 0 {
+		a.logger.Info("slack work handed off to the other replicas", "count", h)
+	}
 	if added := a.cuts.Add(n); added > 0 {
 		a.metrics.WorkCut(bot.PlatformSlack, added)
 		a.logger.Warn("slack work cut at shutdown; askers told to ask again", "count", added)

@@ -117,7 +117,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, evt socketmode.Event) {
 		}
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if value, pressed := suggestion(cb); ok && pressed {
-			if j, ok := a.pressJob(cb, value); ok && !a.submit(j) {
+			if j, ok := a.pressJob(cb, value, evt.Request.Payload); ok && !a.submit(j) {
 				a.logger.Warn("slack button press refused: too busy or shutting down", "channel", cb.Channel.ID)
 				return
 			}

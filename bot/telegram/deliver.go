@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,9 +52,15 @@ func (a *Adapter) process(ctx context.Context, u tgbotapi.Update, handled func()
 
 // updateJob is the work for one accepted update. handled is called once
 // its first answer has been sent, or its restart notice, or when there is
-// nothing to send.
+// nothing to send, or once it has been handed off to another replica.
 func (a *Adapter) updateJob(u tgbotapi.Update, handled func()) work.Job {
+	var payload []byte
+	if a.handoff != nil {
+		payload, _ = json.Marshal(u)
+	}
 	return work.Job{
+		Payload: payload,
+		Handed:  handled,
 		Do: func(ctx context.Context) {
 			defer handled()
 			if a.dedup.First(ctx, "telegram:update:"+strconv.Itoa(u.UpdateID)) {
@@ -65,6 +72,15 @@ func (a *Adapter) updateJob(u tgbotapi.Update, handled func()) work.Job {
 			a.cutNotice(ctx, u)
 		},
 	}
+}
+
+// takeOver is the job for an update another replica handed off.
+func (a *Adapter) takeOver(b []byte) (work.Job, bool) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(b, &u); err != nil || u.UpdateID <= 0 {
+		return work.Job{}, false
+	}
+	return a.updateJob(u, func() {}), true
 }
 
 // cutNotice tells the chat of an update that was accepted but not

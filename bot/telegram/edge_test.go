@@ -268,3 +268,46 @@ func TestStatus(t *testing.T) {
 		t.Errorf("Status while polling fails = %+v, want not connected, naming getUpdates, without the token", st)
 	}
 }
+
+// TestHandoffToAnotherReplica: updates a stopping replica accepted but had
+// not started are handed off through the shared store and answered by
+// another replica.
+func TestHandoffToAnotherReplica(t *testing.T) {
+	shared := sharedStore{store.NewMemory()}
+	a := newTestEnv(t, func(c *Config) { c.Store, c.WebhookSecret, c.Concurrency = shared, testSecret, 1 })
+	b := newTestEnv(t, func(c *Config) { c.Store, c.WebhookSecret = shared, testSecret })
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	a.resp.reply = func(m bot.Message) bot.Reply {
+		once.Do(func() { close(started); <-release })
+		return bot.Reply{Outcome: bot.OutcomeAnswered, Text: "A " + m.Text}
+	}
+	stopB := runAdapter(t, b.a)
+	defer stopB()
+	h := a.a.Routes()[WebhookPath]
+	postUpdate(h, testSecret, updateJSON(t, tgbotapi.Update{UpdateID: 1, Message: privateMsg(1, "one")}))
+	<-started
+	postUpdate(h, testSecret, updateJSON(t, tgbotapi.Update{UpdateID: 2, Message: privateMsg(2, "two")}))
+	postUpdate(h, testSecret, updateJSON(t, tgbotapi.Update{UpdateID: 3, Message: privateMsg(3, "three")}))
+	drained := make(chan int, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		defer cancel()
+		drained <- a.a.Drain(ctx)
+	}()
+	sent := b.api.waitFor("sendMessage", 2)
+	close(release)
+	if n := <-drained; n != 0 {
+		t.Errorf("Drain cut %d, want 0", n)
+	}
+	var got []string
+	for _, c := range sent {
+		got = append(got, c.params.Get("text"))
+	}
+	if diff := cmp.Diff([]string{"<b>Q</b>\n\nanswer to three", "<b>Q</b>\n\nanswer to two"}, got, cmpSorted()); diff != "" {
+		t.Errorf("answered by the other replica (-want +got):\n%s", diff)
+	}
+	if sent := a.api.get("sendMessage"); len(sent) != 1 || sent[0].params.Get("text") != "A one" {
+		t.Errorf("the stopping replica sent %v, want only its running update's answer", sent)
+	}
+}

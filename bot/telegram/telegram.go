@@ -128,13 +128,15 @@ type Adapter struct {
 	groupPerMinute  int
 	pacer           *work.Pacer
 	pool            *work.Pool
+	handoff         *work.Handoff // nil without a shared store
 	dedup           work.Dedup
 	later           *laterQueue
 	link            *work.Link
 	sleep           func(ctx context.Context, d time.Duration) error
 	now             func() time.Time
 
-	cuts work.Tally
+	cuts   work.Tally
+	handed work.Tally
 }
 
 // New checks cfg, fetches the bot's own user (getMe), publishes the command
@@ -157,21 +159,25 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		chatInterval:    cfg.ChatInterval,
 		groupPerMinute:  cfg.GroupPerMinute,
 		pacer:           work.NewPacer(cfg.Store, cfg.Now, cfg.Logger),
-		pool: work.NewPool(work.PoolConfig{
-			Workers: cfg.Concurrency,
-			Queue:   cfg.Queue,
-			Timeout: cfg.WorkTimeout,
-			Logger:  cfg.Logger,
-		}),
-		dedup: work.Dedup{Store: cfg.Store, TTL: time.Hour, Platform: bot.PlatformTelegram, Metrics: cfg.Metrics, Logger: cfg.Logger},
-		later: newLaterQueue(cfg.Later),
-		link:  work.NewLink(cfg.Now),
-		sleep: cfg.Sleep,
-		now:   cfg.Now,
+		dedup:           work.Dedup{Store: cfg.Store, TTL: time.Hour, Platform: bot.PlatformTelegram, Metrics: cfg.Metrics, Logger: cfg.Logger},
+		later:           newLaterQueue(cfg.Later),
+		link:            work.NewLink(cfg.Now),
+		sleep:           cfg.Sleep,
+		now:             cfg.Now,
 	}
 	if _, inProcess := cfg.Store.(*store.Memory); !inProcess {
 		a.leaser, _ = cfg.Store.(store.Leaser)
 	}
+	pc := work.PoolConfig{
+		Workers: cfg.Concurrency,
+		Queue:   cfg.Queue,
+		Timeout: cfg.WorkTimeout,
+		Logger:  cfg.Logger,
+	}
+	if h, ok := work.SharedHandoff(cfg.Store, bot.PlatformTelegram); ok {
+		a.handoff, pc.Handoff = &h, h.Hand
+	}
+	a.pool = work.NewPool(pc)
 	a.api = &client{
 		endpoint: cfg.Endpoint,
 		token:    cfg.Token.Reveal(),
@@ -311,6 +317,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.logger.Info("telegram adapter running", "mode", a.mode(), "shared_lease", a.leaser != nil)
 	var wg sync.WaitGroup
 	wg.Go(func() { a.runLater(ctx) })
+	if a.handoff != nil {
+		wg.Go(func() { a.handoff.TakeOver(ctx, a.pool, time.Second, a.takeOver, a.logger) })
+	}
 	var p *poller
 	if a.secret == "" {
 		p = &poller{a: a}
@@ -332,13 +341,17 @@ func (a *Adapter) Run(ctx context.Context) error {
 }
 
 // Drain stops taking updates (the webhook answers 503, so that Telegram
-// redelivers them) and finishes the accepted ones; what cannot be finished
+// redelivers them), hands those it has not started to the other replicas
+// through a shared store, and finishes the rest of the accepted ones; what cannot be finished
 // before ctx's deadline is cut and its chat told to ask again. Replies
 // still waiting for a long retry_after are sent if their time comes before
 // the deadline, and counted as cut otherwise. It returns how many were
 // cut; it may be called more than once, and Run calls it too.
 func (a *Adapter) Drain(ctx context.Context) int {
 	n := a.pool.Drain(ctx) + a.later.flush(ctx, a)
+	if h := a.pool.Handed(); a.handed.Add(h) > 0 {
+		a.logger.Info("telegram updates handed off to the other replicas", "count", h)
+	}
 	if added := a.cuts.Add(n); added > 0 {
 		a.metrics.WorkCut(bot.PlatformTelegram, added)
 		a.logger.Warn("telegram work cut at shutdown; chats told to ask again", "count", added)
