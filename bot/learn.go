@@ -279,7 +279,7 @@ func (r *Responder) adminCommand(ctx context.Context, msg Message) (Reply, bool)
 		case errors.Is(err, learn.ErrUnknownEntry):
 			return Reply{Outcome: OutcomeRefused, Text: "没有这个条目 / No FAQ entry with id `" + id + "`. `beianbot faq list` lists them."}, true
 		case errors.Is(err, learn.ErrBadPhrasing):
-			return Reply{Outcome: OutcomeRefused, Text: "这个说法不能用：请写一行，不超过 300 字节，不含 |。 / That phrasing can't be used: one line, at most 300 bytes, no |."}, true
+			return Reply{Outcome: OutcomeRefused, Text: "这个说法不能用：请写一行，不超过 300 字节，不含 | 或 -->。 / That phrasing can't be used: one line, at most 300 bytes, no | or -->."}, true
 		case err != nil:
 			r.logger.Warn("teach failed", "err", err)
 			return Reply{Outcome: OutcomeRefused, Text: "现在无法保存，请稍后再试。 / Couldn't save that now; please try again later."}, true

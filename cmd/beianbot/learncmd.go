@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/beianbot/beianbot/bot/console"
+	"github.com/beianbot/beianbot/faq"
 	"github.com/beianbot/beianbot/internal/learn"
 )
 
@@ -90,11 +91,19 @@ func cmdTeach(ctx context.Context, args []string, cfg config, stdout io.Writer) 
 	return err
 }
 
-// cmdPhrasings is "beianbot phrasings export": the taught phrasings as the
-// [phrasings] section of a lexicon file, one line per entry.
+// cmdPhrasings is "beianbot phrasings export [--lexicon]": the taught
+// phrasings in the FAQ's own phrasing format, a "<!-- beianbot ask: … -->"
+// block per entry to paste under its heading; with --lexicon, as the
+// [phrasings] section of a lexicon file (BEIANBOT_LEXICON) instead.
 func cmdPhrasings(ctx context.Context, args []string, cfg config, stdout io.Writer) error {
-	if len(args) != 1 || args[0] != "export" {
-		return usagef("usage: beianbot phrasings export")
+	if len(args) == 0 || args[0] != "export" {
+		return usagef("usage: beianbot phrasings export [--lexicon]")
+	}
+	fs := flag.NewFlagSet("phrasings export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lexicon := fs.Bool("lexicon", false, "write a lexicon [phrasings] section instead of FAQ comments")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+		return usagef("usage: beianbot phrasings export [--lexicon]")
 	}
 	st, _, err := openLearnStore(ctx, cfg.Learn)
 	if err != nil {
@@ -105,25 +114,63 @@ func cmdPhrasings(ctx context.Context, args []string, cfg config, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	return writePhrasings(stdout, ps)
+	if *lexicon {
+		return writeLexicon(stdout, ps)
+	}
+	ix, err := cfg.FAQ.load(nil)
+	if err != nil {
+		return err
+	}
+	return writeDirectives(stdout, ps, ix)
 }
 
-// writePhrasings writes "id = phrasing | phrasing" lines, entries in the
-// order they were first taught.
-func writePhrasings(w io.Writer, ps []learn.Phrasing) error {
-	byEntry := map[string][]string{}
-	var order []string
+// byEntry groups phrasings by entry, entries in the order they were first
+// taught.
+func byEntry(ps []learn.Phrasing) (order []string, texts map[string][]string) {
+	texts = map[string][]string{}
 	for _, p := range ps {
-		if byEntry[p.Entry] == nil {
+		if texts[p.Entry] == nil {
 			order = append(order, p.Entry)
 		}
-		byEntry[p.Entry] = append(byEntry[p.Entry], p.Text)
+		texts[p.Entry] = append(texts[p.Entry], p.Text)
 	}
+	return order, texts
+}
+
+// writeDirectives writes, per entry, a comment naming the entry and where
+// it is, then the "<!-- beianbot" block of "ask:" lines the FAQ loader reads.
+func writeDirectives(w io.Writer, ps []learn.Phrasing, ix *faq.Index) error {
+	order, texts := byEntry(ps)
 	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "# Taught phrasings, exported by 'beianbot phrasings export'.")
+	for i, id := range order {
+		if i > 0 {
+			fmt.Fprintln(bw)
+		}
+		where := "not in the loaded FAQ"
+		if e := ix.Lookup(id, "zh"); e != nil {
+			where = fmt.Sprintf("%s (%s:%d)", e.Question, e.File, e.Line)
+		}
+		fmt.Fprintf(bw, "<!-- %s: %s; paste the block below under its heading -->\n", id, strings.ReplaceAll(where, "--", "- -"))
+		fmt.Fprintln(bw, "<!-- beianbot")
+		for _, t := range texts[id] {
+			fmt.Fprintf(bw, "ask: %s\n", t)
+		}
+		fmt.Fprintln(bw, "-->")
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write phrasings: %w", err)
+	}
+	return nil
+}
+
+// writeLexicon writes "id = phrasing | phrasing" lines under [phrasings].
+func writeLexicon(w io.Writer, ps []learn.Phrasing) error {
+	order, texts := byEntry(ps)
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "# Taught phrasings, exported by 'beianbot phrasings export --lexicon'.")
 	fmt.Fprintln(bw, "[phrasings]")
 	for _, id := range order {
-		fmt.Fprintf(bw, "%s = %s\n", id, strings.Join(byEntry[id], " | "))
+		fmt.Fprintf(bw, "%s = %s\n", id, strings.Join(texts[id], " | "))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write phrasings: %w", err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +33,10 @@ func TestLearnCLI(t *testing.T) {
 		{"unknown id", []string{"teach", "section_nope", "x"}, 2, "", `no FAQ entry "section_nope"`},
 		{"no phrasing", []string{"teach", "section_fym_mzr_zdb"}, 2, "", "usage"},
 		{"bad phrasing", []string{"teach", "section_fym_mzr_zdb", "a | b"}, 2, "", "phrasing"},
+		{"phrasing closing a comment", []string{"teach", "section_fym_mzr_zdb", "a --> b"}, 2, "", "phrasing"},
 		{"export", []string{"phrasings", "export"}, 0,
+			"<!-- beianbot\nask: 网站底部悬挂的号码写在哪\nask: is my site up while filing\n-->\n", ""},
+		{"export as a lexicon", []string{"phrasings", "export", "--lexicon"}, 0,
 			"[phrasings]\nsection_fym_mzr_zdb = 网站底部悬挂的号码写在哪 | is my site up while filing\nsection_bym_mzr_zdb = 只有IP没有域名\n", ""},
 		{"export what", []string{"phrasings"}, 2, "", "usage"},
 		{"review", []string{"review", "--since", "2w"}, 0, "Nothing went unanswered", ""},
@@ -193,5 +198,45 @@ func TestDigestOncePerSlot(t *testing.T) {
 	}
 	if len(p.chats) != 1 || p.chats[0] != "-100123" || !strings.Contains(p.texts[0], "Review since 2026-11-30 09:00 UTC") {
 		t.Errorf("posted %q %q; want one digest of the day before the slot to -100123", p.chats, p.texts)
+	}
+}
+
+// TestExportedPhrasingsLoad: the export, pasted under its entry's heading
+// in the FAQ file, is read back as that entry's phrasings.
+func TestExportedPhrasingsLoad(t *testing.T) {
+	dir := t.TempDir()
+	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(dir, "learn.db")})
+	for _, p := range []string{"网站底部悬挂的号码写在哪", "is my site up while filing"} {
+		if code, _, errOut := runCLI(t, getenv, "", "teach", "section_fym_mzr_zdb", p); code != 0 {
+			t.Fatalf("teach: %s", errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, getenv, "", "phrasings", "export")
+	if code != 0 {
+		t.Fatalf("export: %s", errOut)
+	}
+	src, err := os.ReadFile(filepath.Join("..", "..", "faq", "data", "seed_website_access.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const heading = "{#section_fym_mzr_zdb .section}\n"
+	i := strings.Index(string(src), heading)
+	if i < 0 {
+		t.Fatal("seed FAQ has no section_fym_mzr_zdb heading")
+	}
+	edited := string(src[:i+len(heading)]) + "\n" + out + string(src[i+len(heading):])
+	path := filepath.Join(dir, "faq.md")
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := faq.Load([]string{path}, faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ix.Lookup("section_fym_mzr_zdb", "zh").Phrasings
+	for _, want := range []string{"网站底部悬挂的号码写在哪", "is my site up while filing"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("phrasings read back %q, want %q among them", got, want)
+		}
 	}
 }

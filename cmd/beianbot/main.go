@@ -44,7 +44,7 @@ const usage = `usage:
   beianbot version                              print the version and build information
   beianbot review [--json] [--since 7d]         what the bot could not answer, grouped; 👍/👎 per entry
   beianbot teach ENTRY-ID PHRASING              teach an entry a new phrasing (live on every replica)
-  beianbot phrasings export                     the taught phrasings as a lexicon [phrasings] section
+  beianbot phrasings export [--lexicon]         the taught phrasings as FAQ "ask:" comments (or a lexicon section)
   beianbot forget --user KEY | --before DATE    delete recorded questions and feedback
 Settings come from the environment; .env.example lists them all.`
 

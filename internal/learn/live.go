@@ -80,13 +80,20 @@ func (l *Live) Base() *faq.Index {
 func (l *Live) Run(ctx context.Context) {
 	t := time.NewTicker(l.poll)
 	defer t.Stop()
+	failing := false // log a failure once, and the recovery
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := l.refresh(ctx, false); err != nil && ctx.Err() == nil {
-				l.logger.Warn("read taught phrasings", "err", err)
+			err := l.refresh(ctx, false)
+			switch {
+			case err != nil && ctx.Err() == nil && !failing:
+				failing = true
+				l.logger.Warn("cannot read taught phrasings; answering with those already loaded", "err", err)
+			case err == nil && failing:
+				failing = false
+				l.logger.Info("taught phrasings readable again")
 			}
 		}
 	}
@@ -111,8 +118,10 @@ func Validate(ix *faq.Index, entry, text string) error {
 	if !ix.Has(entry) {
 		return fmt.Errorf("%q: %w", entry, ErrUnknownEntry)
 	}
-	if t := strings.TrimSpace(text); t == "" || len(t) > MaxPhrasing || strings.ContainsAny(t, "\n|") {
-		return fmt.Errorf("%w (at most %d bytes on one line, without |)", ErrBadPhrasing, MaxPhrasing)
+	// One line without | or -->, so that it can be exported as an FAQ
+	// "ask:" line or a lexicon phrasing.
+	if t := strings.TrimSpace(text); t == "" || len(t) > MaxPhrasing || strings.ContainsAny(t, "\r\n|") || strings.Contains(t, "-->") {
+		return fmt.Errorf("%w (at most %d bytes on one line, without | or -->)", ErrBadPhrasing, MaxPhrasing)
 	}
 	return nil
 }
