@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"time"
 
@@ -112,13 +114,41 @@ const probeKey = KeyPrefix + "probe"
 // So it fails when the server is out of memory under noeviction, paused for
 // writes, or refuses the credentials, even while pooled connections still
 // answer PING.
+//
+// It dials the connection itself, so that a server that is gone fails the
+// probe quietly: the client library would print each failed dial to
+// stderr, once a second for as long as an outage lasts.
 func (r *Redis) Probe(ctx context.Context) error {
-	c := redis.NewClient(r.opt)
+	conn, err := r.dial(ctx)
+	if err != nil {
+		return fmt.Errorf("redis probe: %w", err)
+	}
+	opt := *r.opt
+	opt.Dialer = func(context.Context, string, string) (net.Conn, error) {
+		if conn == nil {
+			return nil, errors.New("probe connection already used")
+		}
+		c := conn
+		conn = nil
+		return c, nil
+	}
+	c := redis.NewClient(&opt)
 	defer c.Close()
 	if err := c.Set(ctx, probeKey, "1", 10*time.Second).Err(); err != nil {
 		return fmt.Errorf("redis probe: %w", err)
 	}
 	return nil
+}
+
+// dial opens a connection to the server as the client would: TCP or a Unix
+// socket, with TLS for rediss://.
+func (r *Redis) dial(ctx context.Context) (net.Conn, error) {
+	d := &net.Dialer{Timeout: r.opt.DialTimeout, KeepAlive: 5 * time.Minute}
+	if r.opt.TLSConfig == nil {
+		return d.DialContext(ctx, r.opt.Network, r.opt.Addr)
+	}
+	td := &tls.Dialer{NetDialer: d, Config: r.opt.TLSConfig}
+	return td.DialContext(ctx, r.opt.Network, r.opt.Addr)
 }
 
 // Addr returns the server's host:port, which is safe to log.
