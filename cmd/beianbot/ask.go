@@ -34,14 +34,19 @@ type askSuggestion struct {
 	Score    float64 `json:"score"`
 }
 
-// cmdAsk is "beianbot ask [--json] [--faq PATHS] [QUERY...]".
+// cmdAsk is "beianbot ask [--json] [--explain] [--faq PATHS] [QUERY...]".
 func cmdAsk(_ context.Context, args []string, cfg config, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	explain := fs.Bool("explain", false, "say why the best entries scored as they did, to mend a miss")
 	faqPaths := fs.String("faq", "", "comma-separated FAQ files or folders (default $BEIANBOT_FAQ, else the embedded FAQ)")
-	help, err := parseFlags(fs, args, "beianbot ask [--json] [--faq PATHS] [QUERY...]",
+	help, err := parseFlags(fs, args, "beianbot ask [--json] [--explain] [--faq PATHS] [QUERY...]",
 		"Answers QUERY, or each line of standard input, with one line per question:\n"+
-			"entry id, score, question and answer separated by tabs (\"-\" for the id when unsure).", stdout)
+			"entry id, score, question and answer separated by tabs (\"-\" for the id when unsure).\n"+
+			"With --explain, says for each question why the best entries scored as they did:\n"+
+			"the decision and its thresholds, the clause taken as the question, the query's terms\n"+
+			"and weights, and per entry its coverages, penalty and the terms matched in its\n"+
+			"question, phrasings and answer (with --json: one object per question).", stdout)
 	if help || err != nil {
 		return err
 	}
@@ -49,9 +54,15 @@ func cmdAsk(_ context.Context, args []string, cfg config, stdin io.Reader, stdou
 	if err != nil {
 		return err
 	}
+	write := writeAnswer
+	if *explain {
+		write = func(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
+			return writeExplain(w, ix, q, asJSON, cfg)
+		}
+	}
 	w := bufio.NewWriter(stdout)
 	answer := func(q string) error {
-		if err := writeAnswer(w, ix, q, *asJSON); err != nil {
+		if err := write(w, ix, q, *asJSON); err != nil {
 			return fmt.Errorf("write answer: %w", err)
 		}
 		return w.Flush()
@@ -89,15 +100,7 @@ func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
 	q = cleanQuery(q)
 	r := ix.Match(q)
 	if asJSON {
-		out := askOutput{Query: q, Answered: r.Answered, Score: round2(r.Best.Score), Lang: r.Lang, Suggestions: []askSuggestion{}}
-		if r.Answered {
-			e := r.Best.Entry
-			out.ID, out.Question, out.Answer = &e.ID, &e.Question, &e.Answer
-		}
-		for _, s := range r.Suggestions {
-			out.Suggestions = append(out.Suggestions, askSuggestion{s.Entry.ID, s.Entry.Question, round2(s.Score)})
-		}
-		b, err := json.Marshal(out)
+		b, err := json.Marshal(askJSON(q, r))
 		if err != nil {
 			return err
 		}
@@ -119,6 +122,19 @@ func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
 	}
 	_, err := fmt.Fprintf(w, "-\t%.2f\t(not sure)\tclosest: %s\n", r.Best.Score, strings.Join(closest, "; "))
 	return err
+}
+
+// askJSON is the contract's object for query q answered with r.
+func askJSON(q string, r faq.Result) askOutput {
+	out := askOutput{Query: q, Answered: r.Answered, Score: round2(r.Best.Score), Lang: r.Lang, Suggestions: []askSuggestion{}}
+	if r.Answered {
+		e := r.Best.Entry
+		out.ID, out.Question, out.Answer = &e.ID, &e.Question, &e.Answer
+	}
+	for _, s := range r.Suggestions {
+		out.Suggestions = append(out.Suggestions, askSuggestion{s.Entry.ID, s.Entry.Question, round2(s.Score)})
+	}
+	return out
 }
 
 // oneLine folds every run of white space (new lines and tabs included)

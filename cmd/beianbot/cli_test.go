@@ -10,7 +10,7 @@ func TestHelpFlags(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"ask", "--help"}, []string{"usage: beianbot ask [--json] [--faq PATHS] [QUERY...]", "-json", "-faq"}},
+		{[]string{"ask", "--help"}, []string{"usage: beianbot ask [--json] [--explain] [--faq PATHS] [QUERY...]", "-json", "-explain", "-faq"}},
 		{[]string{"ask", "-h"}, []string{"usage: beianbot ask"}},
 		{[]string{"check", "--help"}, []string{"usage: beianbot check [--json] [--lang zh|en] [--faq PATHS] INPUT"}},
 		{[]string{"help"}, []string{"--faq PATHS", "beianbot version"}},

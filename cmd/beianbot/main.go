@@ -37,6 +37,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `usage:
   beianbot [run]                                start the configured chat adapters (the terminal chat when none)
   beianbot ask [--json] [--faq PATHS] [QUERY...]  answer one question, or one per line from stdin
+  beianbot ask --explain [--json] [QUERY...]    why the best entries scored as they did (for FAQ owners)
   beianbot check [--json] INPUT                 check a domain, URL or IP address
   beianbot faq list                             list the loaded FAQ entries
   beianbot faq lint [PATH...]                   validate FAQ files
