@@ -78,6 +78,8 @@ type Index struct {
 	// minMargin is the lead the best topic needs: params.minMargin and
 	// params.marginLog applied to this FAQ's size.
 	minMargin float64
+	// powQ and powE raise the two coverages to their exponents.
+	powQ, powE *powTable
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
@@ -196,6 +198,7 @@ func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][
 func (ix *Index) setParams(p params) {
 	ix.p = p
 	ix.minMargin = p.minMargin + p.marginLog*math.Log(float64(max(1, len(ix.groups))))
+	ix.powQ, ix.powE = newPowTable(p.qExp), newPowTable(1-p.qExp)
 }
 
 // makeGroups gathers the entries of one id into a group.

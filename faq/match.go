@@ -29,6 +29,35 @@ const (
 	minAskTerms = 2
 )
 
+// minAccumulate is the least weight of a term whose postings are walked;
+// lighter terms change no ranking and cost most (they are everywhere).
+const minAccumulate = 0.05
+
+// powTable holds x^e for x in [0, 1], for the geometric mean of the two
+// coverages without a math.Pow per entry and span.
+type powTable [powSteps + 1]float64
+
+const powSteps = 1024
+
+func newPowTable(e float64) *powTable {
+	var t powTable
+	for i := range t {
+		t[i] = math.Pow(float64(i)/powSteps, e)
+	}
+	return &t
+}
+
+// at returns x^e, interpolated; x is clamped to [0, 1].
+func (t *powTable) at(x float64) float64 {
+	x = min(max(x, 0), 1) * powSteps
+	i := int(x)
+	if i >= powSteps {
+		return t[powSteps]
+	}
+	f := x - float64(i)
+	return t[i] + f*(t[i+1]-t[i])
+}
+
 // maxQueryBytes bounds the text that is matched: a question is never
 // longer, and a pasted log must not cost more than a question.
 const maxQueryBytes = 1024
@@ -365,6 +394,9 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			s.touchedV = append(s.touchedV, v)
 		}
 	}
+	// add walks term ti's postings: w is what it counts of the query, vw of
+	// an entry's question; only, when set, keeps to entries without that
+	// language.
 	add := func(ti int32, w, vw float32, mask uint8, only uint8) {
 		for _, g := range ix.post.q[ti] {
 			if only != 0 && ix.groups[g].langs&only != 0 {
@@ -425,7 +457,8 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			}
 		}
 		for _, v := range ix.post.v[ti] {
-			if only != 0 && ix.groups[ix.variants[v].group].langs&only != 0 {
+			g := ix.variants[v].group
+			if only != 0 && ix.groups[g].langs&only != 0 {
 				continue
 			}
 			touchV(v)
@@ -437,7 +470,9 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		}
 	}
 	for _, t := range s.terms {
-		if t.id < 0 {
+		if t.id < 0 || t.w < minAccumulate {
+			// Unknown, or so common (备, 案 in a filing FAQ) that it tells no
+			// entry apart: it only counts in the query's total.
 			continue
 		}
 		add(t.id, t.w, t.w, t.spans, 0)
@@ -509,7 +544,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				// Only the answer speaks of it: a weak sign on its own.
 				ec = qcov * 0.25
 			}
-			raw := math.Pow(qcov, ix.p.qExp) * math.Pow(ec, 1-ix.p.qExp)
+			raw := ix.powQ.at(qcov) * ix.powE.at(ec)
 			pen := 1.0
 			if !s.core[i] {
 				pen *= ix.p.offCore
