@@ -622,7 +622,13 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 
 // confident reports whether the best of top is sure enough to answer.
 func (ix *Index) confident(top [maxSuggestions + 1]scored) bool {
-	return top[0].raw >= ix.p.minRaw && top[0].raw-top[1].raw >= ix.minMargin
+	if top[0].raw < ix.p.minRaw {
+		return false
+	}
+	// The lead needed shrinks as the match nears perfect: a question asked
+	// as written is answered even beside a near-copy of it.
+	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.minRaw))
+	return top[0].raw-top[1].raw >= need
 }
 
 // calibrate maps a raw similarity to a score in [0, 1]: a logistic curve

@@ -138,7 +138,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			}
 			continue
 		}
-		level, text, id := len(m[1]), unescape(m[2]), m[3]
+		level, text, id := len(m[1]), strings.TrimSpace(strings.Trim(unescape(m[2]), "*")), m[3]
 		switch {
 		case level == 1:
 			if page != nil {

@@ -5,15 +5,20 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // numberingRe matches the numbering docs put before a question ("3. ",
 // "Q2：", "（一）").
 var numberingRe = regexp.MustCompile(`^\s*(?:q?\d+\s*[.、:：)）]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*`)
 
+// specificQuestion is the length (letters and digits) from which the same
+// question text is the same question whatever page it is on.
+const specificQuestion = 8
+
 // sameTopic is the cosine similarity of two questions' weighted terms from
 // which they are taken to ask the same thing.
-const sameTopic = 0.85
+const sameTopic = 0.8
 
 // findTopics groups entries that ask or answer the same thing under
 // different ids: the same question text (copies of a page for two sites,
@@ -53,7 +58,13 @@ func (ix *Index) findTopics() []int32 {
 	}
 	for g, grp := range ix.groups {
 		for _, e := range grp.entries {
-			key("q:"+textKey(ix.f.fold(e.Title))+":", numberingRe.ReplaceAllString(e.Question, ""), g)
+			q := numberingRe.ReplaceAllString(e.Question, "")
+			if utf8.RuneCountInString(textKey(q)) >= specificQuestion {
+				key("q:", q, g)
+			} else {
+				// "收费政策" is a different question on every product's page.
+				key("q:"+textKey(ix.f.fold(e.Title))+":", q, g)
+			}
 			key("a:", e.Answer, g)
 		}
 	}
