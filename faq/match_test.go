@@ -3,6 +3,7 @@ package faq
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +73,11 @@ func TestMatchStyles(t *testing.T) {
 		{"typo", "can a persn open a forumm", "section_dym_mzr_zdb"},
 		{"keyword", "BBS", "section_dym_mzr_zdb"},
 		{"greeting", "您好，请问一下，网站只用IP访问的话怎么备案呢？谢谢", "section_bym_mzr_zdb"},
+		{"pinyin", "luntan zenme beian", "section_dym_mzr_zdb"},
+		{"mixed pinyin", "beian期间网站能打开吗", "section_fym_mzr_zdb"},
+		{"long message", "你好，我们是一家做外贸的小公司，官网一直放在美国的服务器上，最近客户说国内打开很慢。" +
+			"我们打算把网站搬到阿里云香港节点，域名解析到香港的服务器。请问这样的话网站需要备案吗？谢谢！——市场部 小王", "section_cym_mzr_zdb"},
+		{"pasted error", "网站打开显示 403 Forbidden，页面上写着 该网站暂时无法访问，您访问的网站未备案。为什么会被阻断？", "section_iym_mzr_zdb"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ix.Match(tc.query)
@@ -147,4 +153,92 @@ func stringsIndex(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// TestOtherLanguage asks in English about an entry the FAQ has only in
+// Chinese: the words the FAQ's bilingual entries share teach the matcher
+// what the English words mean, and the Chinese entry answers.
+func TestOtherLanguage(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("# 常见问题 {#concept_x .concept}\n\n")
+	// Bilingual entries: each id in both languages.
+	pairs := []struct{ id, zh, zhA, en, enA string }{
+		{"p1", "如何邮寄幕布？", "幕布免费邮寄给您。", "How is the backdrop mailed?", "The backdrop is mailed to you for free."},
+		{"p2", "幕布拍照有什么要求？", "拍照时站在幕布前。", "What are the requirements for backdrop photos?", "Stand in front of the backdrop."},
+		{"p3", "幕布可以重复使用吗？", "幕布可以重复使用。", "Can the backdrop be reused?", "The backdrop can be reused."},
+		{"p4", "如何填写核验单？", "请用黑色笔填写核验单。", "How do I fill in the verification form?", "Use a black pen to fill in the verification form."},
+		{"p5", "核验单需要盖章吗？", "核验单需要加盖公章。", "Does the verification form need a stamp?", "The verification form needs the company stamp."},
+		{"p6", "核验单可以打印吗？", "核验单可以下载打印。", "Can the verification form be printed?", "The verification form can be downloaded and printed."},
+		{"p7", "公章需要清晰吗？", "公章必须清晰可辨。", "Must the stamp be clear?", "The stamp must be clear."},
+	}
+	var en strings.Builder
+	en.WriteString("# FAQ {#concept_x .concept}\n\n")
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "## %s {#section_%s .section}\n\n%s\n\n", p.zh, p.id, p.zhA)
+		fmt.Fprintf(&en, "## %s {#section_%s .section}\n\n%s\n\n", p.en, p.id, p.enA)
+	}
+	// Chinese only.
+	b.WriteString("## 公章模糊被驳回怎么办？ {#section_blur .section}\n\n重新加盖公章后上传。\n\n")
+	b.WriteString("## 照片模糊被驳回怎么办？ {#section_photo .section}\n\n重新拍照上传。\n")
+	writeFile(t, dir+"/zh.md", b.String())
+	writeFile(t, dir+"/en.md", en.String())
+	ix, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ix.Match("rejected because the stamp is blurry")
+	if r.Best.Entry == nil || r.Best.Entry.ID != "section_blur" || r.Best.Entry.Lang != "zh" {
+		t.Errorf("Match = %s %.2f (answered %v), want the Chinese-only section_blur best", idOf(r.Best.Entry), r.Best.Score, r.Answered)
+	}
+	// A bilingual entry answers in the asker's language.
+	if r := ix.Match("can the verification form be printed"); !r.Answered || r.Best.Entry.ID != "section_p6" || r.Best.Entry.Lang != "en" {
+		t.Errorf("Match = %+v (answered %v), want section_p6 in English", r.Best, r.Answered)
+	}
+}
+
+// TestQuestionType tells apart entries whose words agree but whose
+// questions ask for different things: why, how long, how.
+func TestQuestionType(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/faq.md", "# 常见问题 {#concept_x .concept}\n\n"+
+		"## 为什么备案审核不通过？ {#section_why .section}\n\n资料不合格。\n\n"+
+		"## 备案审核需要多长时间？ {#section_long .section}\n\n二十个工作日。\n\n"+
+		"## 如何提交备案审核？ {#section_how .section}\n\n在控制台提交。\n")
+	ix, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{
+		"备案审核为啥没过":                      "section_why",
+		"备案审核要多久":                       "section_long",
+		"备案审核怎么提交":                      "section_how",
+		"how long does the review take": "section_long",
+	} {
+		if r := ix.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != want {
+			t.Errorf("Match(%q) best %s, want %s", q, idOf(r.Best.Entry), want)
+		}
+	}
+}
+
+// TestExplain says how a long message was read and why its answer won.
+func TestExplain(t *testing.T) {
+	ix := seed(t)
+	ex := ix.Explain("你好，我们公司网站放在香港的服务器上。请问需要备案吗？")
+	if !ex.Result.Answered || ex.Result.Best.Entry.ID != "section_cym_mzr_zdb" {
+		t.Fatalf("Explain result = %+v", ex.Result)
+	}
+	if len(ex.Clauses) != 2 || ex.Asking != 1 {
+		t.Errorf("clauses %q asking %d, want two with the second asking", ex.Clauses, ex.Asking)
+	}
+	if len(ex.Entries) == 0 || ex.Entries[0].ID != "section_cym_mzr_zdb" || len(ex.Entries[0].InQuestion) == 0 {
+		t.Errorf("entries = %+v, want the answer first with the terms its question shares", ex.Entries)
+	}
+	known := false
+	for _, tw := range ex.Terms {
+		known = known || tw.Known && tw.Term == "香港"
+	}
+	if !known {
+		t.Errorf("terms %+v lack 香港", ex.Terms)
+	}
 }

@@ -105,13 +105,17 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	lineNo := 0
+	var lines []string
 	for sc.Scan() {
+		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+	}
+	if len(lines) > 0 {
+		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
+	}
+	setextToATX(lines)
+	lineNo := 0
+	for _, line := range lines {
 		lineNo++
-		line := strings.TrimRight(sc.Text(), "\r")
-		if lineNo == 1 {
-			line = strings.TrimPrefix(line, "\ufeff")
-		}
 		if comment != nil || !inFence && strings.Contains(line, "<!--") {
 			var done bool
 			line, comment, done = takeComment(line, comment)
@@ -215,6 +219,41 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	return out, probs
 }
 
+// ruleRe matches a thematic break (---, ***, ___), which says nothing.
+var ruleRe = regexp.MustCompile(`^(?:-\s*){3,}$|^(?:\*\s*){3,}$|^(?:_\s*){3,}$`)
+
+// setextRe matches the underline of a setext heading: === for a page
+// title, --- for a section.
+var setextRe = regexp.MustCompile(`^\s{0,3}(=+|-+)\s*$`)
+
+// setextToATX rewrites headings written as a line underlined with === or
+// --- into the "# " form, in place, keeping line numbers. A --- under a
+// blank line, a list item or a table row is a rule, not an underline.
+func setextToATX(lines []string) {
+	inFence := false
+	for i := 0; i+1 < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(t, "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence || t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "|") || strings.HasPrefix(t, ">") || listRe.MatchString(lines[i]) {
+			continue
+		}
+		m := setextRe.FindStringSubmatch(lines[i+1])
+		if m == nil || len(m[1]) < 3 {
+			continue
+		}
+		if m[1][0] == '=' {
+			lines[i] = "# " + t
+		} else {
+			lines[i] = "## " + t
+		}
+		lines[i+1] = ""
+		i++
+	}
+}
+
 // isSectionHeading reports whether an H2 heading names a part of an answer
 // (操作步骤, Causes) rather than a question.
 func isSectionHeading(text string) bool {
@@ -298,7 +337,7 @@ func renderAnswer(lines []string, docsBase, lang string) string {
 			continue
 		}
 		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "```") {
+		if strings.HasPrefix(t, "```") || ruleRe.MatchString(t) {
 			continue
 		}
 		if t == "" {
