@@ -22,9 +22,6 @@ type Options struct {
 	// Phrasings): what the questions and answers alone achieve, for an FAQ
 	// owner measuring how much the phrasings add.
 	NoPhrasings bool
-
-	// params overrides the matcher's constants (tests tune them).
-	params *params
 }
 
 // group is every language version of one entry id.

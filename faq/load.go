@@ -188,9 +188,6 @@ func loadSources(srcs []source, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("load faq: no entries found")
 	}
 	p := defaultParams
-	if opts.params != nil {
-		p = *opts.params
-	}
 	ix := build(entries, lx, f, p, opts.Phrasings, opts.NoPhrasings)
 	ix.problems = probs
 	return ix, nil
