@@ -155,7 +155,7 @@ func TestDrainCutsAndTellsChats(t *testing.T) {
 // there is room for.
 func TestBackpressure(t *testing.T) {
 	t.Run("webhook", func(t *testing.T) {
-		e := newTestEnv(t, func(c *Config) { c.WebhookSecret, c.Concurrency, c.Queue = testSecret, 1, -1 })
+		e := newTestEnv(t, func(c *Config) { c.WebhookSecret, c.Concurrency, c.Queue, c.WebhookWait = testSecret, 1, -1, -1 })
 		release := make(chan struct{})
 		started := make(chan struct{})
 		e.resp.reply = func(bot.Message) bot.Reply {

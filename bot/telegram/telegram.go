@@ -84,6 +84,9 @@ type Config struct {
 	// that Telegram keeps them.
 	Concurrency int
 	Queue       int
+	// WebhookWait bounds how long a webhook request waits for room while
+	// the pool is full before it is refused with 503 (default 5 s).
+	WebhookWait time.Duration
 	// Later bounds the replies kept to be sent after a long retry_after
 	// (default 1000).
 	Later int
@@ -122,6 +125,7 @@ type Adapter struct {
 	secret          secret.String
 	pollEvery       time.Duration
 	grace           time.Duration
+	webhookWait     time.Duration
 	leaseTTL        time.Duration
 	followUpTimeout time.Duration
 	chatInterval    time.Duration
@@ -154,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		secret:          cfg.WebhookSecret,
 		pollEvery:       cfg.PollTimeout,
 		grace:           cfg.ShutdownGrace,
+		webhookWait:     cfg.WebhookWait,
 		leaseTTL:        cfg.LeaseTTL,
 		followUpTimeout: cfg.FollowUpTimeout,
 		chatInterval:    cfg.ChatInterval,
@@ -257,6 +262,7 @@ func (c *Config) fill() error {
 		c.Queue = 256
 	}
 	c.Later = work.Default(c.Later, 1000)
+	c.WebhookWait = work.Default(c.WebhookWait, 5*time.Second)
 	c.FollowUpTimeout = work.Default(c.FollowUpTimeout, 8*time.Second)
 	c.ShutdownGrace = work.Default(c.ShutdownGrace, 9*time.Second)
 	c.LeaseTTL = work.Default(c.LeaseTTL, 6*time.Second)

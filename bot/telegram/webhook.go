@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -23,8 +24,9 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // serveWebhook receives one update: it checks the secret before reading
 // anything, answers 200 as soon as the update is accepted, and handles it
 // after (an update_id already seen is then dropped). When every worker is
-// busy and the queue full, or the adapter is shutting down, it answers
-// 503, so that Telegram delivers the update again later.
+// busy and the queue full, it waits up to Config.WebhookWait for room; then, or
+// at once when the adapter is shutting down, it answers 503, so that
+// Telegram delivers the update again later.
 func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -50,7 +52,12 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad update", status)
 		return
 	}
-	if !a.pool.Submit(a.updateJob(u, func() {})) {
+	// While the pool is full the request waits a little for room, which
+	// slows Telegram down (it sends at most max_connections at once);
+	// after that, 503 makes it deliver the update again later.
+	wctx, cancel := context.WithTimeout(r.Context(), a.webhookWait)
+	defer cancel()
+	if !a.pool.SubmitWait(wctx, a.updateJob(u, func() {})) {
 		a.metrics.WorkRefused(bot.PlatformTelegram)
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return

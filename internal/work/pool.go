@@ -117,6 +117,28 @@ func (p *Pool) Submit(j Job) bool {
 	return true
 }
 
+// SubmitWait is Submit that, while the pool is full, waits for room until
+// ctx ends. It refuses at once once a drain has begun.
+func (p *Pool) SubmitWait(ctx context.Context, j Job) bool {
+	for {
+		freed := p.Freed()
+		if p.Submit(j) {
+			return true
+		}
+		p.mu.Lock()
+		closed := p.closed
+		p.mu.Unlock()
+		if closed {
+			return false
+		}
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
 // Room returns how many more jobs Submit would accept now.
 func (p *Pool) Room() int {
 	p.mu.Lock()

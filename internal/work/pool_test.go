@@ -242,3 +242,29 @@ func TestPoolHandsOffUnstartedJobs(t *testing.T) {
 		})
 	}
 }
+
+func TestPoolSubmitWait(t *testing.T) {
+	p := NewPool(PoolConfig{Workers: 1, Queue: -1})
+	b := newBlocker()
+	p.Submit(b.job("a"))
+	<-b.started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if p.SubmitWait(ctx, b.job("refused")) {
+		t.Error("SubmitWait took a job into a full pool after its context ended")
+	}
+	done := make(chan bool)
+	go func() { done <- p.SubmitWait(context.Background(), b.job("b")) }()
+	b.release <- struct{}{}
+	if !<-done {
+		t.Error("SubmitWait refused a job once room was made")
+	}
+	close(b.release)
+	p.Drain(context.Background())
+	if p.SubmitWait(context.Background(), b.job("late")) {
+		t.Error("SubmitWait took a job after Drain")
+	}
+	if diff := cmp.Diff(map[string]string{"a": "done", "b": "done"}, b.all()); diff != "" {
+		t.Errorf("jobs (-want +got):\n%s", diff)
+	}
+}
