@@ -104,3 +104,36 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
+
+// rated answers every question with 👍/👎 buttons.
+type rated struct{ fakeResponder }
+
+func (r *rated) Handle(_ context.Context, m bot.Message) bot.Reply {
+	if m.Text == "unsure" {
+		return r.fakeResponder.Handle(context.Background(), m)
+	}
+	r.handled = append(r.handled, m.Text)
+	return bot.Reply{Outcome: bot.OutcomeAnswered, Text: "answer", Buttons: []bot.Button{
+		{Label: "👍 Helpful", Value: "up-" + m.Text, Action: bot.ActionFeedbackUp},
+		{Label: "👎 Not helpful", Value: "down-" + m.Text, Action: bot.ActionFeedbackDown},
+	}}
+}
+
+func TestRunFeedback(t *testing.T) {
+	r := &rated{}
+	var out bytes.Buffer
+	in := "q1\n+\nq2\nbad\nunsure\n-\n"
+	if err := Run(context.Background(), r, strings.NewReader(in), &out); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if diff := cmp.Diff([]string{"up-q1", "down-q2"}, r.pressed); diff != "" {
+		t.Errorf("pressed (-want +got):\n%s", diff)
+	}
+	// After a suggestion list there is no 👎 to press: "-" is a question.
+	if diff := cmp.Diff([]string{"q1", "q2", "unsure", "-"}, r.handled); diff != "" {
+		t.Errorf("handled by the fake (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(out.String(), "👍 Helpful (+)   👎 Not helpful (-)") {
+		t.Errorf("the 👍/👎 are not shown with their keys:\n%s", out.String())
+	}
+}
