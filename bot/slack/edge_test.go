@@ -275,3 +275,29 @@ func TestHandoffToAnotherReplica(t *testing.T) {
 		t.Errorf("posts of the stopping replica (-want +got):\n%s", diff)
 	}
 }
+
+// TestConfigOff: a negative setting turns off what can be off and is
+// refused where off makes no sense.
+func TestConfigOff(t *testing.T) {
+	f := newFakeSlack(t)
+	base := Config{BotToken: "xoxb-test-token", SigningSecret: testSecret, APIURL: f.apiURL(), HTTPClient: f.client(), Responder: &fakeResponder{}}
+	for _, tc := range []struct {
+		name string
+		edit func(c *Config)
+		ok   bool
+	}{
+		{"pacing off", func(c *Config) { c.PaceInterval = -1 }, true},
+		{"queue off", func(c *Config) { c.Queue = -1 }, true},
+		{"no workers", func(c *Config) { c.Workers = -1 }, false},
+		{"no work timeout", func(c *Config) { c.WorkTimeout = -1 }, false},
+		{"no follow-up timeout", func(c *Config) { c.FollowUpTimeout = -1 }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := base
+			tc.edit(&cfg)
+			if _, err := New(context.Background(), cfg); (err == nil) != tc.ok {
+				t.Errorf("New: err = %v, want ok: %v", err, tc.ok)
+			}
+		})
+	}
+}

@@ -44,7 +44,9 @@ type webAPI interface {
 }
 
 // Config configures an Adapter. Zero durations and counts take the
-// defaults given; a negative one turns that setting off (work.Default).
+// defaults given; a negative one turns that setting off (work.Default)
+// where it can be off (the queue, pacing, retries), and is refused for
+// the workers and the timeouts.
 type Config struct {
 	// BotToken is the bot token (xoxb-…). Required.
 	BotToken secret.String
@@ -133,6 +135,9 @@ type Adapter struct {
 // configuration does, once, naming the variable); a wrong token fails
 // auth.test here.
 func New(ctx context.Context, cfg Config) (*Adapter, error) {
+	if cfg.Workers < 0 || cfg.WorkTimeout < 0 || cfg.FollowUpTimeout < 0 || cfg.DrainTimeout < 0 {
+		return nil, errors.New("slack adapter: Workers and the timeouts cannot be turned off")
+	}
 	if cfg.Responder == nil || cfg.HTTPClient == nil {
 		return nil, errors.New("slack adapter: Responder and HTTPClient are required")
 	}

@@ -94,6 +94,8 @@ func TestStartupFailures(t *testing.T) {
 		{"bad secret", Config{Token: testToken, Responder: &fakeResponder{}, WebhookSecret: "no spaces allowed"}},
 		{"http webhook", Config{Token: testToken, Responder: &fakeResponder{}, WebhookSecret: "abc", WebhookURL: "http://x.example/hook"}},
 		{"client timeout too short", Config{Token: testToken, Responder: &fakeResponder{}, HTTPClient: &http.Client{Timeout: time.Second}}},
+		{"timeout turned off", Config{Token: testToken, Responder: &fakeResponder{}, WorkTimeout: -1}},
+		{"malformed token", Config{Token: "123456:ABC%zz", Responder: &fakeResponder{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := New(t.Context(), tc.cfg); !errors.Is(err, ErrConfig) {

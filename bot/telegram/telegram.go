@@ -43,7 +43,9 @@ type responder interface {
 }
 
 // Config configures an Adapter. Zero durations and counts take the defaults
-// given; a negative one turns that setting off (work.Default).
+// given; a negative one turns that setting off (work.Default) where it can
+// be off (the queue, pacing, retries, the webhook's wait), and is refused
+// for the workers, the timeouts and the lease.
 type Config struct {
 	// Token is the bot token from @BotFather. Required.
 	Token secret.String
@@ -239,7 +241,10 @@ func (c *Config) fill() error {
 			return fmt.Errorf("%w: webhook URL %q must be an absolute https URL", ErrConfig, c.WebhookURL)
 		}
 	}
-	if c.PollTimeout <= 0 {
+	if c.Concurrency < 0 || c.WorkTimeout < 0 || c.FollowUpTimeout < 0 || c.ShutdownGrace < 0 || c.LeaseTTL < 0 || c.PollTimeout < 0 {
+		return fmt.Errorf("%w: Concurrency, the timeouts and the lease cannot be turned off", ErrConfig)
+	}
+	if c.PollTimeout == 0 {
 		c.PollTimeout = 30 * time.Second
 	}
 	if c.HTTPClient == nil {
