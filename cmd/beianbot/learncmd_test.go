@@ -123,9 +123,16 @@ func TestCorruptDatabaseStops(t *testing.T) {
 	if err := writeFile(path, strings.Repeat("garbage ", 1000)); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runCLI(t, env(map[string]string{"BEIANBOT_DATABASE_URL": path}), "", "review")
-	if code != 1 || !strings.Contains(errOut, path) || strings.Count(strings.TrimSpace(errOut), "\n") > 2 {
-		t.Errorf("corrupt database: exit %d, stderr %q; want exit 1 naming %s", code, errOut, path)
+	for _, args := range [][]string{{"review"}, {"run"}} {
+		code, _, errOut := runCLI(t, env(map[string]string{
+			"BEIANBOT_DATABASE_URL": path,
+			// run gets as far as the database, which comes before the platform
+			"TELEGRAM_BOT_TOKEN":    "1234:e2e-token",
+			"TELEGRAM_API_ENDPOINT": "http://127.0.0.1:1/bot%s/%s",
+		}), "", args...)
+		if code != 1 || !strings.Contains(errOut, path) || strings.Contains(errOut, "telegram") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			t.Errorf("%v on a corrupt database: exit %d, stderr %q; want exit 1 and one line naming %s", args, code, errOut, path)
+		}
 	}
 }
 

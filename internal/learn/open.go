@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -96,6 +98,12 @@ func Open(ctx context.Context, loc Location) (Store, error) {
 		}
 	} else {
 		s.d = sqliteDialect
+		if _, statErr := os.Stat(loc.Path); errors.Is(statErr, fs.ErrNotExist) {
+			// A new file is the bot's alone: it holds what users asked.
+			if f, err := os.OpenFile(loc.Path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+				f.Close()
+			}
+		}
 		s.db, err = sql.Open("sqlite", sqliteDSN(loc.Path))
 		if err == nil {
 			// One connection: SQLite has one writer anyway, and this way

@@ -255,6 +255,9 @@ func TestSQLiteReopen(t *testing.T) {
 	}
 	secret, _ := s.Secret(ctx)
 	s.Close()
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("new database file: %v, %v; want mode 0600", st.Mode(), err)
+	}
 	s = openT(t, Location{Path: path})
 	ps, err := s.Phrasings(ctx)
 	if err != nil || len(ps) != 1 {
