@@ -49,6 +49,14 @@ func (q *laterQueue) push(d deferred) bool {
 	return true
 }
 
+// requeue puts back an item pop took, whatever the bound: it was counted
+// in it already.
+func (q *laterQueue) requeue(d deferred) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(q.items, d)
+}
+
 // pop takes the item that is due first, or reports none and returns the
 // channel that signals the next push.
 func (q *laterQueue) pop() (deferred, bool, <-chan struct{}) {
@@ -93,7 +101,7 @@ func (a *Adapter) runLater(ctx context.Context) {
 			continue
 		}
 		if a.sleep(ctx, d.at.Sub(a.now())) != nil {
-			a.later.push(d) // for Drain
+			a.later.requeue(d) // for Drain
 			return
 		}
 		a.sendDeferred(context.WithoutCancel(ctx), d)
