@@ -311,3 +311,24 @@ func TestHandoffToAnotherReplica(t *testing.T) {
 		t.Errorf("the stopping replica sent %v, want only its running update's answer", sent)
 	}
 }
+
+// TestHeldBackReplyPastShutdown: a reply held back beyond the end of the
+// stop window cannot be sent; it is counted and logged as cut, not lost
+// without a word.
+func TestHeldBackReplyPastShutdown(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.ChatInterval = -1 })
+	e.api.on("sendMessage", func(int, url.Values) (int, string) {
+		return 429, `{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3600}}`
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	e.a.process(ctx, tgbotapi.Update{UpdateID: 1, Message: privateMsg(3, "hi")}, func() {})
+	dctx, dcancel := context.WithTimeout(t.Context(), time.Second)
+	defer dcancel()
+	if n := e.a.Drain(dctx); n != 1 {
+		t.Errorf("Drain cut %d, want the 1 held-back reply", n)
+	}
+	if got := e.counter(t, "beianbot_work_cut_total", "platform", "telegram"); got != 1 {
+		t.Errorf("cut counted = %v, want 1", got)
+	}
+}
