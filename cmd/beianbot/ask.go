@@ -35,7 +35,7 @@ type askSuggestion struct {
 }
 
 // cmdAsk is "beianbot ask [--json] [--explain] [--faq PATHS] [QUERY...]".
-func cmdAsk(_ context.Context, args []string, cfg config, stdin io.Reader, stdout io.Writer) error {
+func cmdAsk(ctx context.Context, args []string, cfg config, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
 	explain := fs.Bool("explain", false, "say why the best entries scored as they did, to mend a miss")
@@ -54,6 +54,7 @@ func cmdAsk(_ context.Context, args []string, cfg config, stdin io.Reader, stdou
 	if err != nil {
 		return err
 	}
+	ix = withTaught(ctx, cfg.Learn, ix, stderr)
 	write := writeAnswer
 	if *explain {
 		write = func(w io.Writer, ix *faq.Index, q string, asJSON bool) error {

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -286,4 +288,35 @@ func (l *learning) postDigest(ctx context.Context, p poster, d *digestSpec, slot
 		return err
 	}
 	return p.Post(ctx, d.chat, bot.Reply{Outcome: bot.OutcomeAdmin, Text: rv.Markdown(5)})
+}
+
+// withTaught adds the taught phrasings to ix for a one-off command (ask),
+// when the configured database exists: a SQLite file that is not there is
+// not created for it. A database that cannot be read is skipped, with one
+// line on stderr.
+func withTaught(ctx context.Context, s learnSettings, ix *faq.Index, stderr io.Writer) *faq.Index {
+	if !s.loc.Postgres {
+		if _, err := os.Stat(s.loc.Path); err != nil {
+			return ix
+		}
+	}
+	octx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	st, err := learn.Open(octx, s.loc)
+	if err == nil {
+		defer st.Close()
+		var ps []learn.Phrasing
+		if ps, err = st.Phrasings(octx); err == nil {
+			taught := map[string][]string{}
+			for _, p := range ps {
+				taught[p.Entry] = append(taught[p.Entry], p.Text)
+			}
+			if len(taught) == 0 {
+				return ix
+			}
+			return ix.WithPhrasings(taught)
+		}
+	}
+	fmt.Fprintf(stderr, "beianbot: answering without the taught phrasings: %v\n", err)
+	return ix
 }

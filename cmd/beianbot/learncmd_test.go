@@ -247,3 +247,25 @@ func TestExportedPhrasingsLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestAskUsesTaught: beianbot ask answers with what beianbot teach taught.
+func TestAskUsesTaught(t *testing.T) {
+	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db")})
+	const q = "网站底部悬挂的号码写在哪"
+	answered := func() bool {
+		code, out, errOut := runCLI(t, getenv, "", "ask", "--json", q)
+		if code != 0 || errOut != "" {
+			t.Fatalf("ask: exit %d, stderr %q", code, errOut)
+		}
+		return strings.Contains(out, `"answered":true`) && strings.Contains(out, "section_fym_mzr_zdb")
+	}
+	if answered() {
+		t.Fatalf("%q answered before teaching", q)
+	}
+	if code, _, errOut := runCLI(t, getenv, "", "teach", "section_fym_mzr_zdb", q); code != 0 {
+		t.Fatalf("teach: %s", errOut)
+	}
+	if !answered() {
+		t.Errorf("%q not answered with the taught entry", q)
+	}
+}

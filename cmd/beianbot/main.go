@@ -70,7 +70,7 @@ func dispatch(ctx context.Context, cmd string, args []string, getenv func(string
 	case "run":
 		return cmdRun(ctx, args, cfg, stdin, stdout, stderr)
 	case "ask":
-		return cmdAsk(ctx, args, cfg, stdin, stdout)
+		return cmdAsk(ctx, args, cfg, stdin, stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args, cfg, stdout, stderr)
 	case "faq":
