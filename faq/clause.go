@@ -49,7 +49,8 @@ func splitClauses(q string) []string {
 }
 
 // askingClause returns the index of the clause that asks: the last one
-// with a question mark or a question word, else the last one.
+// with a question mark or a question word; -1 when none asks, and the
+// message is read whole.
 func askingClause(clauses []string) int {
 	for i := len(clauses) - 1; i >= 0; i-- {
 		c := clauses[i]
@@ -57,5 +58,5 @@ func askingClause(clauses []string) int {
 			return i
 		}
 	}
-	return len(clauses) - 1
+	return -1
 }

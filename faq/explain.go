@@ -11,7 +11,7 @@ type Explanation struct {
 	// Result is what Match returns for the query.
 	Result Result
 	// Clauses are the parts the query was split into; Asking is the one
-	// taken as the question (-1 when the query is one clause).
+	// taken as the question (-1 when the query is one clause or none asks).
 	Clauses []string
 	Asking  int
 	// Terms are the query's terms with their weights.

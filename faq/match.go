@@ -293,7 +293,7 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 		ask--
 	}
 	n := 1
-	if len(clauses) > 1 && ix.contentTerms(s.buf[start(ends, ask):ends[ask]]) >= minAskTerms {
+	if ask >= 0 && len(clauses) > 1 && ix.contentTerms(s.buf[start(ends, ask):ends[ask]]) >= minAskTerms {
 		n = 2
 		if ask > 0 {
 			n = 3
