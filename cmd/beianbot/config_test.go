@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,16 +134,27 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestAnswerThresholdsReachTheBot(t *testing.T) {
-	const q = "香港服务器要备案吗" // scores about 0.98
+	const q = "香港服务器要备案吗"
 	dm := bot.Message{Platform: bot.PlatformConsole, ChatID: "c", UserID: "u", Direct: true, Text: q}
 	channel := bot.Message{Platform: bot.PlatformSlack, ChatID: "C1", UserID: "u", Text: q}
+	base, err := mustConfig(t, nil).FAQ.load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := base.Match(q).Best.Score
+	if score < 0.7 || score > 0.999 {
+		t.Fatalf("%q scores %.3f; the test needs a score between the default channel bar and 1", q, score)
+	}
+	// Thresholds just above the question's score.
+	above := strconv.FormatFloat(score+(1-score)/3, 'f', 6, 64)
+	further := strconv.FormatFloat(score+2*(1-score)/3, 'f', 6, 64)
 	tests := []struct {
 		env         map[string]string
 		dm, channel bot.Outcome
 	}{
 		{nil, bot.OutcomeAnswered, bot.OutcomeAnswered},
-		{map[string]string{"BEIANBOT_CHANNEL_ANSWER_AT": "0.99"}, bot.OutcomeAnswered, bot.OutcomeDeclined},
-		{map[string]string{"BEIANBOT_ANSWER_AT": "0.99", "BEIANBOT_CHANNEL_ANSWER_AT": "0.995"}, bot.OutcomeSuggested, bot.OutcomeDeclined},
+		{map[string]string{"BEIANBOT_CHANNEL_ANSWER_AT": above}, bot.OutcomeAnswered, bot.OutcomeDeclined},
+		{map[string]string{"BEIANBOT_ANSWER_AT": above, "BEIANBOT_CHANNEL_ANSWER_AT": further}, bot.OutcomeSuggested, bot.OutcomeDeclined},
 	}
 	for _, tt := range tests {
 		cfg := mustConfig(t, tt.env)
