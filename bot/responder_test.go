@@ -162,7 +162,7 @@ func TestHandleEmbeddedFAQ(t *testing.T) {
 		{dm, "香港服务器需要备案吗", outcome{Outcome: OutcomeAnswered, Entry: "section_cym_mzr_zdb"}},
 		{group, "论坛怎么备案", outcome{Outcome: OutcomeAnswered, Entry: "section_dym_mzr_zdb"}},
 		{group, "今天中午吃什么", outcome{Outcome: OutcomeDeclined, Silent: true}},
-		{dm, "check why my site is blocked", outcome{Outcome: OutcomeAnswered, Entry: "section_iym_mzr_zdb"}},
+		{dm, "check why my website cannot be accessed", outcome{Outcome: OutcomeAnswered, Entry: "section_iym_mzr_zdb"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			tc.msg.Text = tc.text
