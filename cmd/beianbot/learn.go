@@ -19,6 +19,10 @@ import (
 	"github.com/beianbot/beianbot/internal/metrics"
 )
 
+// flushWindow is how long after SIGTERM the recorded questions may still
+// be written: past serveOn's stopWindow, within the 10 s the process has.
+const flushWindow = 9800 * time.Millisecond
+
 // openTimeout bounds connecting to the learning database and migrating it.
 const openTimeout = 15 * time.Second
 
@@ -208,6 +212,15 @@ type poster interface {
 // Call it once the adapters are done, so no answer's record is lost.
 func (l *learning) run(ctx context.Context, adapters []adapter) (stop func()) {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	// The final flush ends within the process's stop window, counted from
+	// the end of ctx (SIGTERM).
+	var mu sync.Mutex
+	var ended time.Time
+	stopWatch := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		ended = time.Now()
+		mu.Unlock()
+	})
 	var wg sync.WaitGroup
 	if l.recorder != nil {
 		wg.Go(func() { l.recorder.Run(bg) })
@@ -234,8 +247,20 @@ func (l *learning) run(ctx context.Context, adapters []adapter) (stop func()) {
 		}
 	}
 	return func() {
+		stopWatch()
 		cancel()
 		wg.Wait()
+		if l.recorder != nil {
+			deadline := time.Now().Add(learn.FlushBudget)
+			mu.Lock()
+			if !ended.IsZero() && ended.Add(flushWindow).Before(deadline) {
+				deadline = ended.Add(flushWindow)
+			}
+			mu.Unlock()
+			fctx, cancelFlush := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+			l.recorder.Flush(fctx)
+			cancelFlush()
+		}
 		if err := l.store.Close(); err != nil {
 			l.logger.Warn("close learning database", "err", err)
 		}

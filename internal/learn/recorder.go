@@ -19,8 +19,8 @@ const (
 	maxBatch = 256
 	// writeTimeout bounds one write to the database.
 	writeTimeout = 5 * time.Second
-	// flushBudget bounds the final write at shutdown.
-	flushBudget = 2 * time.Second
+	// FlushBudget bounds the final write at shutdown by default.
+	FlushBudget = 2 * time.Second
 	// dropLogEvery rate-limits the log line about dropped records.
 	dropLogEvery = 10 * time.Second
 	// sweepEvery is how often expired records are deleted.
@@ -149,9 +149,9 @@ func (r *Recorder) drop(reason string, n int) {
 	r.logger.Warn("learning records dropped", "count", total, "reason", reason)
 }
 
-// Run writes queued records until ctx ends, then writes what is still
-// queued (within flushBudget) and returns. It also deletes records older
-// than the retention, at start and every hour.
+// Run writes queued records until ctx ends. It also deletes records older
+// than the retention, at start and every hour. What is still queued when
+// it returns is for Flush.
 func (r *Recorder) Run(ctx context.Context) {
 	sweep := time.NewTicker(sweepEvery)
 	defer sweep.Stop()
@@ -165,7 +165,6 @@ func (r *Recorder) Run(ctx context.Context) {
 		case <-sweep.C:
 			r.sweep(ctx)
 		case <-ctx.Done():
-			r.flush(context.WithoutCancel(ctx))
 			return
 		}
 	}
@@ -184,23 +183,30 @@ func (r *Recorder) fill(batch []record) []record {
 	return batch
 }
 
-// flush writes everything queued, within flushBudget.
-func (r *Recorder) flush(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, flushBudget)
-	defer cancel()
+// Flush writes everything queued until ctx ends (FlushBudget from now if
+// it has no deadline); what is left then is dropped and counted. Call it
+// after Run has returned and nothing records any more.
+func (r *Recorder) Flush(ctx context.Context) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, FlushBudget)
+		defer cancel()
+	}
 	batch := make([]record, 0, maxBatch)
 	for {
 		batch = r.fill(batch[:0])
 		if len(batch) == 0 {
 			return
 		}
-		r.write(ctx, ctx, batch)
 		if ctx.Err() != nil {
-			if n := len(r.ch); n > 0 {
-				r.drop("error", n)
+			n := len(batch)
+			for more := r.fill(batch[:0]); len(more) > 0; more = r.fill(batch[:0]) {
+				n += len(more)
 			}
+			r.drop("error", n)
 			return
 		}
+		r.write(ctx, ctx, batch)
 	}
 }
 

@@ -24,7 +24,7 @@ func runRecorder(rec *Recorder) (stop func()) {
 		defer close(done)
 		rec.Run(ctx)
 	}()
-	return func() { cancel(); <-done }
+	return func() { cancel(); <-done; rec.Flush(context.Background()) }
 }
 
 func TestRecorderWritesAndFlushes(t *testing.T) {
@@ -39,7 +39,7 @@ func TestRecorderWritesAndFlushes(t *testing.T) {
 		ids = append(ids, rec.Record(Question{Platform: "slack", Chat: "C1", Text: fmt.Sprintf("问题 %d", i), Outcome: OutcomeDeclined}, "U123"))
 	}
 	rec.Feedback(Feedback{Question: ids[0], Kind: KindUp, Entry: "e1"}, "slack", "U123")
-	stop() // everything queued is written before Run returns
+	stop() // Run ends, and Flush writes everything queued
 	qs, err := s.Questions(ctx, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +94,19 @@ func TestRecorderDrops(t *testing.T) {
 		}
 		if n := strings.Count(logs.String(), "learning records dropped"); n != 1 {
 			t.Errorf("%d log lines about drops, want 1 (rate-limited):\n%s", n, logs.String())
+		}
+	})
+	t.Run("no time left to flush", func(t *testing.T) {
+		m := metrics.New()
+		rec := NewRecorder(RecorderConfig{Store: s, Keyer: NewKeyer(nil), Metrics: m})
+		for range 3 {
+			rec.Record(Question{Platform: "telegram", Text: "late", Outcome: OutcomeDeclined}, "1")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rec.Flush(ctx)
+		if got := dropped(t, m, "error"); got != 3 || len(rec.ch) != 0 {
+			t.Errorf("dropped (error) = %v with %d left queued, want 3 and none", got, len(rec.ch))
 		}
 	})
 	t.Run("database down", func(t *testing.T) {
