@@ -82,7 +82,7 @@ func New() *Metrics {
 		}, []string{"op"}),
 		storeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "beianbot_store_up",
-			Help: "1 while the shared store answers, 0 while state is kept in memory instead; absent without a shared store.",
+			Help: "1 while the shared store works, 0 while state is kept in memory instead; absent without a shared store and until the first probe.",
 		}, []string{"store"}),
 		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "beianbot_duplicate_answers_total",

@@ -51,7 +51,8 @@ type FallbackConfig struct {
 // logs in and writes, so it finds outages even when idle and marks Remote
 // up only when it works again, not merely when it answers PING. A Fallback
 // starts up (optimistically) and never blocks: Run's first probe finds out
-// at once whether Remote is there.
+// at once whether Remote is there. beianbot_store_up is set from that
+// probe, or from a failed call before it, never from the optimism.
 //
 // A dedup decision made in memory while Remote is down is counted in
 // beianbot_duplicate_answers_total: another replica may answer the same
@@ -72,7 +73,10 @@ type Fallback struct {
 	opTimeout time.Duration
 	interval  time.Duration
 
-	down    atomic.Bool
+	down atomic.Bool
+	// gauge orders the changes of down with what beianbot_store_up says,
+	// which is set only once a probe or a call has found out.
+	gauge   sync.Mutex
 	downLog limiter
 	upLog   limiter
 }
@@ -108,7 +112,6 @@ func NewFallback(cfg FallbackConfig) *Fallback {
 	}
 	f.downLog = limiter{every: every, now: time.Now}
 	f.upLog = limiter{every: every, now: time.Now}
-	f.metrics.StoreUp(true)
 	return f
 }
 
@@ -143,11 +146,19 @@ func (f *Fallback) probe(ctx context.Context) {
 		if err := f.share(ctx); err != nil {
 			return // still failing: stay on memory
 		}
+		f.gauge.Lock()
 		f.down.Store(false)
 		f.metrics.StoreUp(true)
+		f.gauge.Unlock()
 		if ok, n := f.upLog.allow(); ok {
 			f.logger.Info("shared store reachable again; using it", heldBack(n)...)
 		}
+	default:
+		f.gauge.Lock()
+		if !f.down.Load() {
+			f.metrics.StoreUp(true)
+		}
+		f.gauge.Unlock()
 	}
 }
 
@@ -166,10 +177,15 @@ func (f *Fallback) share(ctx context.Context) error {
 
 // markDown switches to memory after Remote failed with err.
 func (f *Fallback) markDown(err error) {
-	if !f.down.CompareAndSwap(false, true) {
+	f.gauge.Lock()
+	changed := f.down.CompareAndSwap(false, true)
+	if changed {
+		f.metrics.StoreUp(false)
+	}
+	f.gauge.Unlock()
+	if !changed {
 		return
 	}
-	f.metrics.StoreUp(false)
 	if ok, n := f.downLog.allow(); ok {
 		f.logger.Warn("shared store unreachable; answering from memory until it returns",
 			append([]any{"err", err}, heldBack(n)...)...)

@@ -302,3 +302,25 @@ func TestFallbackRemembersOutageKeysAfterRecovery(t *testing.T) {
 		t.Error("an event first handled during the outage was answered again after recovery")
 	}
 }
+
+func TestStoreUpIsSetOnlyOnceKnown(t *testing.T) {
+	remote := &fakeRemote{Memory: NewMemory()}
+	remote.broken.Store(true)
+	f, m, _ := newTestFallback(remote)
+	if got := metricValue(t, m, "beianbot_store_up", map[string]string{"store": "redis"}); got != -1 {
+		t.Errorf("beianbot_store_up = %v before anything reached the store, want it absent", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "the first probe to find the store down", func() bool { return !f.Up() })
+	if got := metricValue(t, m, "beianbot_store_up", map[string]string{"store": "redis"}); got != 0 {
+		t.Errorf("beianbot_store_up = %v with the store down, want 0", got)
+	}
+	remote.broken.Store(false)
+	waitFor(t, "the store to be back", f.Up)
+	if got := metricValue(t, m, "beianbot_store_up", map[string]string{"store": "redis"}); got != 1 {
+		t.Errorf("beianbot_store_up = %v with the store back, want 1", got)
+	}
+}
