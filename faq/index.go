@@ -233,6 +233,7 @@ func (ix *Index) phrasingsOf(g int) []string {
 func (ix *Index) indexTerms() ([][]int32, []int) {
 	var buf []string
 	var df []int
+	var uni []bool
 	var variantTerms [][]int32
 	id := func(t string) int32 {
 		if i, ok := ix.voc.ids[t]; ok {
@@ -242,6 +243,7 @@ func (ix *Index) indexTerms() ([][]int32, []int) {
 		ix.voc.ids[t] = i
 		ix.post.grow()
 		df = append(df, 0)
+		uni = append(uni, kindFactor(t) != 1)
 		return i
 	}
 	var answerLen []int
@@ -313,8 +315,11 @@ func (ix *Index) indexTerms() ([][]int32, []int) {
 			}
 		}
 		for ti := range aset {
-			ix.post.a[ti] = append(ix.post.a[ti], int32(g))
 			df[ti]++
+			if !uni[ti] {
+				// A character alone in a long answer says nothing.
+				ix.post.a[ti] = append(ix.post.a[ti], int32(g))
+			}
 		}
 	}
 	// Long answers say a little about many things.

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"strings"
@@ -380,109 +381,22 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		// Nothing known, or only words that qualify a question ("today").
 		return false
 	}
-	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
 	qbit := langBit(lang)
-	touchG := func(g int32) {
-		if s.gMark[g] != s.epoch {
-			s.gMark[g] = s.epoch
-			s.touchedG = append(s.touchedG, g)
-		}
-	}
-	touchV := func(v int32) {
-		if s.vMark[v] != s.epoch {
-			s.vMark[v] = s.epoch
-			s.touchedV = append(s.touchedV, v)
-		}
-	}
-	// add walks term ti's postings: w is what it counts of the query, vw of
-	// an entry's question; only, when set, keeps to entries without that
-	// language.
-	add := func(ti int32, w, vw float32, mask uint8, only uint8) {
-		for _, g := range ix.post.q[ti] {
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			touchG(g)
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.qm[sp*ng+int(g)] += w
-				}
-			}
-		}
-		for _, g := range ix.post.c[ti] {
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.core[sp*ng+int(g)] = true
-				}
-			}
-		}
-		for _, g := range ix.post.p[ti] {
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			touchG(g)
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.pm[sp*ng+int(g)] += w
-				}
-			}
-		}
-		for _, g := range ix.post.a[ti] {
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			touchG(g)
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.am[sp*ng+int(g)] += w
-				}
-			}
-		}
-		for _, c := range ix.post.s[ti] {
-			g := ix.chunkGroup[c]
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			if s.cMark[c] != s.epoch {
-				s.cMark[c] = s.epoch
-				s.touchedC = append(s.touchedC, c)
-			}
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.cm[sp*nc+int(c)] += w
-				}
-			}
-		}
-		for _, v := range ix.post.v[ti] {
-			g := ix.variants[v].group
-			if only != 0 && ix.groups[g].langs&only != 0 {
-				continue
-			}
-			touchV(v)
-			for sp := range len(spans) {
-				if mask&(1<<sp) != 0 {
-					s.vm[sp*nv+int(v)] += vw
-				}
-			}
-		}
-	}
 	for _, t := range s.terms {
 		if t.id < 0 || t.w < minAccumulate {
 			// Unknown, or so common (备, 案 in a filing FAQ) that it tells no
 			// entry apart: it only counts in the query's total.
 			continue
 		}
-		add(t.id, t.w, t.w, t.spans, 0)
+		ix.add(s, t.id, t.w, t.w, t.spans, 0)
 		// Entries that lack the query's language hear it through the
 		// translations the FAQ's bilingual entries teach.
 		for _, tr := range ix.trans[t.id] {
 			f := tr.strength * ix.p.transWeight
-			add(tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit)
+			ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit)
 		}
 	}
+	ng, nc := len(ix.groups), len(ix.chunkGroup)
 	for _, c := range s.touchedC {
 		g := ix.chunkGroup[c]
 		for sp := range len(spans) {
@@ -492,6 +406,62 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		}
 	}
 	return len(s.touchedG) > 0
+}
+
+// add walks term ti's postings for the spans in mask: w is what it counts
+// of the query, vw of an entry's question; only, when set, keeps to entries
+// without that language (a translation's reach).
+func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8) {
+	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
+	skip := func(g int32) bool { return only != 0 && ix.groups[g].langs&only != 0 }
+	epoch := s.epoch
+	for m := mask; m != 0; m &= m - 1 {
+		first := m == mask // the first span notes what was touched
+		off := bits.TrailingZeros8(m)
+		qm, pm, am, core := s.qm[off*ng:(off+1)*ng], s.pm[off*ng:(off+1)*ng], s.am[off*ng:(off+1)*ng], s.core[off*ng:(off+1)*ng]
+		groups := func(acc []float32, l []int32) {
+			for _, g := range l {
+				if skip(g) {
+					continue
+				}
+				acc[g] += w
+				if first && s.gMark[g] != epoch {
+					s.gMark[g] = epoch
+					s.touchedG = append(s.touchedG, g)
+				}
+			}
+		}
+		groups(qm, ix.post.q[ti])
+		groups(pm, ix.post.p[ti])
+		groups(am, ix.post.a[ti])
+		for _, g := range ix.post.c[ti] {
+			if !skip(g) {
+				core[g] = true
+			}
+		}
+		cm := s.cm[off*nc : (off+1)*nc]
+		for _, c := range ix.post.s[ti] {
+			if skip(ix.chunkGroup[c]) {
+				continue
+			}
+			cm[c] += w
+			if first && s.cMark[c] != epoch {
+				s.cMark[c] = epoch
+				s.touchedC = append(s.touchedC, c)
+			}
+		}
+		vm := s.vm[off*nv : (off+1)*nv]
+		for _, v := range ix.post.v[ti] {
+			if skip(ix.variants[v].group) {
+				continue
+			}
+			vm[v] += vw
+			if first && s.vMark[v] != epoch {
+				s.vMark[v] = epoch
+				s.touchedV = append(s.touchedV, v)
+			}
+		}
+	}
 }
 
 // scoreGroups sets each touched group's raw similarity: the best over spans
