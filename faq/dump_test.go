@@ -1,41 +1,14 @@
 package faq
 
 import (
-	"fmt"
 	"os"
 	"testing"
 )
 
-func TestDumpTop(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
-	}
-	f, _ := os.Create("/tmp/dump.tsv")
-	defer f.Close()
-	for _, s := range tuneSets {
-		ix := loadEval(t, s.faq, Options{})
-		for _, c := range readEval(t, s.file) {
-			sc := ix.getScratch()
-			q := truncate(c.Query, maxQueryBytes)
-			spans, n := ix.readQuery(sc, q)
-			if !ix.accumulate(sc, spans[:n], langOf(q)) {
-				fmt.Fprintf(f, "%s\t%d\t0\t0\t0\n", s.file, len(c.Expect))
-				ix.pool.Put(sc)
-				continue
-			}
-			ix.scoreGroups(sc, spans[:n], nil)
-			top := ix.topTopics(sc)
-			e := ix.answerOf(sc, top[0].g, langOf(q))
-			ok := 0
-			if len(c.Expect) > 0 && (accepts(c.Expect, e) || ix.topicAccepts(c.Expect, e)) {
-				ok = 1
-			}
-			fmt.Fprintf(f, "%s\t%d\t%d\t%.3f\t%.3f\n", s.file, len(c.Expect), ok, top[0].raw, top[1].raw)
-			ix.pool.Put(sc)
-		}
-	}
-}
-
+// TestDumpFails lists the questions of $FAILS (asked of $FAILS_FAQ: "" the
+// seed, "corpus" or "large") whose best entry is not one they accept, with
+// the entry wanted: the FAQ owner's and the developer's list of what to
+// look at.
 func TestDumpFails(t *testing.T) {
 	set := os.Getenv("FAILS")
 	if set == "" {
@@ -66,6 +39,9 @@ func TestDumpFails(t *testing.T) {
 	}
 }
 
+// TestRankOfRight prints, for $RANK (asked of $RANK_FAQ), how far down the
+// ranking the right topic is: 1 is the best entry, 11 beyond the tenth, 99
+// nowhere ($RANK_SHOW lists the ranks 2 to 5).
 func TestRankOfRight(t *testing.T) {
 	set := os.Getenv("RANK")
 	if set == "" {
