@@ -80,9 +80,13 @@ func render(rep bot.Reply) []rendered {
 		parts = append(parts, cur)
 	}
 	if len(parts) > maxParts {
+		rest := firstLink(parts[maxParts:])
 		parts = parts[:maxParts]
 		last := parts[maxParts-1]
-		last[len(last)-1] = cutToWidth(last[len(last)-1], maxSectionText-1) + "…"
+		if rest != "" {
+			rest = "\n\n→ " + rest
+		}
+		last[len(last)-1] = cutToWidth(last[len(last)-1], maxSectionText-1-width(rest)) + "…" + rest
 	}
 	if len(parts) == 0 && buttons != nil {
 		parts = [][]string{nil}
@@ -128,6 +132,33 @@ func handoffMentions(h *bot.Handoff) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// maxRestLink bounds the link to the rest of a cut answer.
+const maxRestLink = 500
+
+// firstLink returns the first link (<https://…|label>) in the cut part of
+// an answer, to point at where the rest can be read; "" when there is none.
+func firstLink(parts [][]string) string {
+	for _, p := range parts {
+		for _, c := range p {
+			for i := strings.Index(c, "<http"); i >= 0; {
+				end := strings.IndexByte(c[i:], '>')
+				if end < 0 {
+					break
+				}
+				if link := c[i : i+end+1]; width(link) <= maxRestLink {
+					return link
+				}
+				next := strings.Index(c[i+end:], "<http")
+				if next < 0 {
+					break
+				}
+				i += end + next
+			}
+		}
+	}
+	return ""
 }
 
 // buttonBlock renders suggestions as one actions block (nil for none) and

@@ -157,6 +157,25 @@ func blocksWidth(blocks []slack.Block) int {
 	return n
 }
 
+// TestRenderCutLinksToTheRest: an answer cut after maxParts messages ends
+// with the first link of the part left out, where the rest can be read.
+func TestRenderCutLinksToTheRest(t *testing.T) {
+	para := strings.Repeat("字", 2999) + "\n\n"
+	text := strings.Repeat(para, 20) + "详见 [备案流程](https://help.aliyun.com/zh/icp-filing/)\n\n" + strings.Repeat(para, 5)
+	parts := render(bot.Reply{Text: text})
+	if len(parts) != maxParts {
+		t.Fatalf("%d messages, want %d", len(parts), maxParts)
+	}
+	last := parts[len(parts)-1].Blocks
+	sec := last[len(last)-1].(*slack.SectionBlock).Text.Text
+	if want := "…\n\n→ <https://help.aliyun.com/zh/icp-filing/|备案流程>"; !strings.HasSuffix(sec, want) {
+		t.Errorf("last section ends %q, want %q", sec[max(0, len(sec)-80):], want)
+	}
+	if w := width(sec); w > maxSectionText {
+		t.Errorf("last section width %d, want ≤ %d", w, maxSectionText)
+	}
+}
+
 // TestRenderLimits: a long answer is split into messages that each stay
 // under Slack's limits (blocks, section text, total text), the suggestions
 // go under the last, and what does not fit in maxParts messages is cut
