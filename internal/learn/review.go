@@ -58,8 +58,11 @@ const (
 	// sameOffered and sameText are the bigram similarities above which two
 	// questions are one need: lower when the bot offered them the same
 	// entries first.
-	sameOffered = 0.25
+	sameOffered = 0.05
 	sameText    = 0.5
+	// sureOffer is the best score above which the bot's first offer is
+	// taken as the need itself when two questions share it.
+	sureOffer = 0.3
 )
 
 // BuildReview reads the questions and feedback since and groups them; ix
@@ -85,7 +88,8 @@ type member struct {
 
 type building struct {
 	members []member
-	top     string // the first entry offered to the group's first question
+	top     string  // the first entry offered to the group's first question
+	score   float64 // that question's best score
 }
 
 // Summarise groups questions and tallies feedback (see Review).
@@ -103,32 +107,7 @@ func Summarise(qs []Question, fs []Feedback, ix *faq.Index, since time.Time) Rev
 	if len(open) > maxReviewed {
 		open = open[len(open)-maxReviewed:]
 	}
-	var groups []*building
-	for _, q := range open {
-		m := member{q: q, folded: fold(q.Text)}
-		m.bigrams = bigrams(m.folded)
-		top := ""
-		if len(q.Offered) > 0 {
-			top = q.Offered[0]
-		}
-		var best *building
-		bestSim := 0.0
-		for _, g := range groups {
-			sim := g.similarity(m)
-			need := sameText
-			if top != "" && top == g.top {
-				need = sameOffered
-			}
-			if sim >= need && sim > bestSim {
-				best, bestSim = g, sim
-			}
-		}
-		if best == nil {
-			best = &building{top: top}
-			groups = append(groups, best)
-		}
-		best.members = append(best.members, m)
-	}
+	groups := cluster(open)
 	picks := map[string]map[string]int{} // question id → entry → picks
 	votes := map[string]*EntryFeedback{}
 	for _, f := range fs {
@@ -162,6 +141,42 @@ func Summarise(qs []Question, fs []Feedback, ix *faq.Index, since time.Time) Rev
 		return cmp.Or(cmp.Compare(b.Down, a.Down), cmp.Compare(b.Up, a.Up), strings.Compare(a.ID, b.ID))
 	})
 	return rv
+}
+
+// cluster groups questions by need (see Review).
+func cluster(open []Question) []*building {
+	var groups []*building
+	for _, q := range open {
+		m := member{q: q, folded: fold(q.Text)}
+		m.bigrams = bigrams(m.folded)
+		top := ""
+		if len(q.Offered) > 0 {
+			top = q.Offered[0]
+		}
+		var best *building
+		bestSim := 0.0
+		for _, g := range groups {
+			sim := g.similarity(m)
+			need := sameText
+			if top != "" && top == g.top {
+				need = sameOffered
+				if q.Score >= sureOffer && g.score >= sureOffer {
+					// The matcher was fairly sure of the same entry for
+					// both: one need, even in other words or languages.
+					sim = max(sim, sameOffered)
+				}
+			}
+			if sim >= need && sim > bestSim {
+				best, bestSim = g, sim
+			}
+		}
+		if best == nil {
+			best = &building{top: top, score: q.Score}
+			groups = append(groups, best)
+		}
+		best.members = append(best.members, m)
+	}
+	return groups
 }
 
 // similarity is the best bigram overlap of m with the group's examples.

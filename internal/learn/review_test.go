@@ -2,9 +2,12 @@ package learn
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +168,61 @@ func TestLive(t *testing.T) {
 		if _, err := live.Teach(ctx, tc.entry, tc.text, "cli"); err == nil {
 			t.Errorf("Teach(%q, %q): no error", tc.entry, tc.text)
 		}
+	}
+}
+
+// TestGroupingOnLabelledQuestions groups labelled questions (each with the
+// entry it means), offered what the matcher offers, and measures pairs:
+// two questions in one group should mean one entry (precision), and two
+// that mean one entry should mostly share a group (recall).
+func TestGroupingOnLabelledQuestions(t *testing.T) {
+	ix := embedded(t)
+	raw, err := os.ReadFile(filepath.Join("testdata", "paraphrases.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []Question
+	gold := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var r struct {
+			Query  string `json:"query"`
+			Expect string `json:"expect"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		res := ix.Match(r.Query)
+		var offered []string
+		if res.Best.Entry != nil {
+			offered = append(offered, res.Best.Entry.ID)
+		}
+		id := strconv.Itoa(i)
+		gold[id] = r.Expect
+		qs = append(qs, Question{ID: id, Text: r.Query, Outcome: OutcomeSuggested, Offered: offered, Score: res.Best.Score, Time: t0})
+	}
+	group := map[string]int{}
+	for gi, g := range cluster(qs) {
+		for _, m := range g.members {
+			group[m.q.ID] = gi
+		}
+	}
+	var tp, fp, fn int
+	for a := range qs {
+		for b := a + 1; b < len(qs); b++ {
+			same, together := gold[qs[a].ID] == gold[qs[b].ID], group[qs[a].ID] == group[qs[b].ID]
+			switch {
+			case same && together:
+				tp++
+			case together:
+				fp++
+			case same:
+				fn++
+			}
+		}
+	}
+	precision, recall := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
+	t.Logf("%d questions: pair precision %.2f, recall %.2f", len(qs), precision, recall)
+	if precision < 0.85 || recall < 0.5 {
+		t.Errorf("pair precision %.2f, recall %.2f; want at least 0.85 and 0.5", precision, recall)
 	}
 }
