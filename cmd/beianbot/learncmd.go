@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -37,7 +39,7 @@ func cmdReview(ctx context.Context, args []string, cfg config, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	st, _, err := openLearnStore(ctx, cfg.Learn)
+	st, _, err := openExisting(ctx, cfg.Learn)
 	if err != nil {
 		return err
 	}
@@ -105,7 +107,7 @@ func cmdPhrasings(ctx context.Context, args []string, cfg config, stdout io.Writ
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		return usagef("usage: beianbot phrasings export [--lexicon]")
 	}
-	st, _, err := openLearnStore(ctx, cfg.Learn)
+	st, _, err := openExisting(ctx, cfg.Learn)
 	if err != nil {
 		return err
 	}
@@ -202,7 +204,7 @@ func cmdForget(ctx context.Context, args []string, cfg config, stdout io.Writer)
 			return usagef("forget --user %q: want a user key (32 hex digits) or platform:user-id", *user)
 		}
 	}
-	st, keyer, err := openLearnStore(ctx, cfg.Learn)
+	st, keyer, err := openExisting(ctx, cfg.Learn)
 	if err != nil {
 		return err
 	}
@@ -223,6 +225,18 @@ func cmdForget(ctx context.Context, args []string, cfg config, stdout io.Writer)
 	}
 	_, err = fmt.Fprintf(stdout, "deleted %d records\n", n)
 	return err
+}
+
+// openExisting opens the learning database for a command that reads or
+// deletes what a bot recorded: a SQLite file that is not there is an error
+// rather than a new empty database (a command run in the wrong folder).
+func openExisting(ctx context.Context, s learnSettings) (learn.Store, *learn.Keyer, error) {
+	if !s.loc.Postgres {
+		if _, err := os.Stat(s.loc.Path); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("no learning database at %s (set BEIANBOT_DATABASE_URL to the bot's)", s.loc.Path)
+		}
+	}
+	return openLearnStore(ctx, s)
 }
 
 // isUserKey reports whether s is a stored user key: 32 hex digits.

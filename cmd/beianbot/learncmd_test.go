@@ -19,6 +19,11 @@ import (
 
 func TestLearnCLI(t *testing.T) {
 	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db")})
+	for _, args := range [][]string{{"review"}, {"phrasings", "export"}, {"forget", "--before", "2026-01-01"}} {
+		if code, _, errOut := runCLI(t, getenv, "", args...); code != 1 || !strings.Contains(errOut, "no learning database at") {
+			t.Errorf("%v before any database: exit %d, %q; want exit 1, no learning database", args, code, errOut)
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		args   []string
