@@ -106,6 +106,9 @@ func (ix *Index) findTopics() []int32 {
 			}
 		}
 	}
+	for _, pair := range ix.translatedPairs() {
+		union(pair[0], pair[1])
+	}
 	topic := make([]int32, n)
 	for g := range topic {
 		topic[g] = find(int32(g))
@@ -135,4 +138,100 @@ func textKey(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// Translations under different ids: docs often keep a page's Chinese and
+// English editions in two files whose headings have no anchors, so the two
+// editions get different ids. Their answers still share what needs no
+// translating: API names, error codes, commands, numbers. A Chinese-only
+// entry and an English-only entry are one topic when most of the Latin
+// terms of the Chinese one's question and answer are in the English one,
+// and each is the other's best such match.
+const (
+	// translationShare is the least share of the Chinese entry's Latin
+	// weight the English entry must have.
+	translationShare = 0.6
+	// translationMinWeight is the least Latin weight a Chinese entry must
+	// have for the comparison to mean anything.
+	translationMinWeight = 6
+)
+
+// translatedPairs returns pairs of groups (Chinese-only, English-only) that
+// are one entry in two languages.
+func (ix *Index) translatedPairs() [][2]int32 {
+	n := len(ix.groups)
+	latin := make([][]int32, n) // group → its Latin terms
+	for t, id := range ix.voc.ids {
+		if !isASCIIWord(t) || ix.voc.weak[id] {
+			continue
+		}
+		for _, l := range [2][]int32{ix.post.q[id], ix.post.a[id]} {
+			for _, g := range l {
+				latin[g] = append(latin[g], id)
+			}
+		}
+	}
+	df := func(t int32) int { return len(ix.post.q[t]) + len(ix.post.a[t]) }
+	rare := max(8, n/50)
+	score := func(zh, en int32) float64 {
+		var shared, total float64
+		for _, t := range latin[zh] {
+			w := float64(ix.voc.idf[t])
+			total += w
+			if has(ix.post.q[t], en) || has(ix.post.a[t], en) {
+				shared += w
+			}
+		}
+		if total == 0 {
+			return 0
+		}
+		return shared / total
+	}
+	type match struct {
+		other int32
+		score float64
+	}
+	bestZh := map[int32]match{} // zh group → best en
+	bestEn := map[int32]match{} // en group → best zh
+	for g := range ix.groups {
+		zh := int32(g)
+		if ix.groups[g].langs != 1 {
+			continue
+		}
+		var weight float64
+		for _, t := range latin[zh] {
+			weight += float64(ix.voc.idf[t])
+		}
+		if weight < translationMinWeight {
+			continue
+		}
+		seen := map[int32]bool{}
+		for _, t := range latin[zh] {
+			if df(t) > rare {
+				continue
+			}
+			for _, l := range [2][]int32{ix.post.q[t], ix.post.a[t]} {
+				for _, en := range l {
+					if seen[en] || ix.groups[en].langs != 2 {
+						continue
+					}
+					seen[en] = true
+					sc := score(zh, en)
+					if sc > bestZh[zh].score {
+						bestZh[zh] = match{en, sc}
+					}
+					if sc > bestEn[en].score {
+						bestEn[en] = match{zh, sc}
+					}
+				}
+			}
+		}
+	}
+	var out [][2]int32
+	for zh, m := range bestZh {
+		if m.score >= translationShare && bestEn[m.other].other == zh {
+			out = append(out, [2]int32{zh, m.other})
+		}
+	}
+	return out
 }
