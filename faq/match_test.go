@@ -35,10 +35,10 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/paraphrases.jsonl"}, false, 0.91, 0.03, 0.92},
 		{"", []string{"testdata/heldout_a.jsonl", "testdata/heldout_b.jsonl"}, false, 0.90, 0.03, 0.88},
 		{"", []string{"testdata/heldout_c.jsonl", "testdata/heldout_d.jsonl"}, false, 0.87, 0.03, 0.90},
-		{"", []string{"testdata/heldout_e.jsonl"}, false, 0.90, 0.03, 0.95},
+		{"", []string{"testdata/heldout_e.jsonl"}, false, 0.87, 0.03, 0.95},
 		{"", []string{"testdata/heldout_c.jsonl", "testdata/heldout_d.jsonl"}, true, 0.67, 0.03, 0.96},
-		{"corpus", []string{"testdata/corpus_a.jsonl"}, false, 0.52, 0.065, 0.88},
-		{"large", []string{"testdata/large_a.jsonl"}, false, 0.46, 0.045, 0.96},
+		{"corpus", []string{"testdata/corpus_a.jsonl"}, false, 0.50, 0.05, 0.92},
+		{"large", []string{"testdata/large_a.jsonl"}, false, 0.48, 0.04, 0.96},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
