@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -184,7 +185,29 @@ var evalSets = []struct{ faq, file string }{
 	{"large", "testdata/large_a.jsonl"},
 }
 
+// evalCache keeps the FAQs the tests load, which take a second each for
+// the larger ones; tests must not change what they get.
+var evalCache = struct {
+	sync.Mutex
+	m map[string]*Index
+}{m: map[string]*Index{}}
+
 func loadEval(t testing.TB, name string, opts Options) *Index {
+	t.Helper()
+	key := fmt.Sprint(name, opts.NoPhrasings)
+	evalCache.Lock()
+	defer evalCache.Unlock()
+	if ix := evalCache.m[key]; ix != nil && len(opts.Lexicon) == 0 && opts.Phrasings == nil {
+		return ix
+	}
+	ix := loadEvalUncached(t, name, opts)
+	if len(opts.Lexicon) == 0 && opts.Phrasings == nil {
+		evalCache.m[key] = ix
+	}
+	return ix
+}
+
+func loadEvalUncached(t testing.TB, name string, opts Options) *Index {
 	t.Helper()
 	if name == "" {
 		ix, err := LoadEmbedded(opts)

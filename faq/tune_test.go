@@ -54,6 +54,11 @@ func TestTune(t *testing.T) {
 			sets = append(sets, setIx{cache[s.faq], readEval(t, s.file), fmt.Sprint(s.file, noPhr)})
 		}
 	}
+	defer func() {
+		for _, s := range sets {
+			s.ix.setParams(defaultParams)
+		}
+	}()
 	eval := func(p params) (float64, []tally) {
 		var sum float64
 		var ts []tally
