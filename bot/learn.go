@@ -178,6 +178,9 @@ func (r *Responder) picked(msg Message, value string, rep Reply) Reply {
 		return rep
 	}
 	rec := parts[3]
+	if !learn.IsID(rec) {
+		return rep
+	}
 	r.learning.Recorder.Feedback(learn.Feedback{Question: rec, Kind: learn.KindPick, Entry: rep.EntryID}, msg.Platform, msg.UserID)
 	rep.Buttons = append(rep.Buttons, r.votes(rep.Lang, rec, rep.EntryID)...)
 	return rep
@@ -193,13 +196,16 @@ func (r *Responder) feedbackPress(ctx context.Context, msg Message, value string
 		if value[2] == 'd' {
 			kind = learn.KindDown
 		}
-		if r.learning.Recorder != nil && rec != "" {
+		e := r.Index().Lookup(entry, "zh")
+		if e == nil || !learn.IsID(rec) {
+			// Not a button the bot made (or its entry is gone): nothing
+			// to store.
+			return Reply{Outcome: OutcomeRefused, Private: true, Text: "这个按钮已失效。 / This button has expired."}, true
+		}
+		if r.learning.Recorder != nil {
 			r.learning.Recorder.Feedback(learn.Feedback{Question: rec, Kind: kind, Entry: entry}, msg.Platform, msg.UserID)
 		}
-		lang := ""
-		if e := r.Index().Lookup(entry, "zh"); e != nil {
-			lang = e.Lang
-		}
+		lang := e.Lang
 		rep := Reply{Outcome: OutcomeFeedback, Private: true, Lang: lang, EntryID: entry,
 			Text: "谢谢反馈！ / Thanks for the feedback!"}
 		if kind == learn.KindDown {
@@ -220,7 +226,7 @@ func (r *Responder) handoff(ctx context.Context, msg Message, rec string) Reply 
 		return Reply{Outcome: OutcomeRefused, Text: "这里没有配置人工支持。 / No one is set up to take questions here."}
 	}
 	question := ""
-	if r.learning.Admin != nil && rec != "" {
+	if r.learning.Admin != nil && learn.IsID(rec) {
 		qctx, cancel := context.WithTimeout(ctx, time.Second)
 		question, _ = r.learning.Admin.Question(qctx, rec)
 		cancel()

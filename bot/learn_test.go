@@ -23,7 +23,7 @@ type memRecorder struct {
 func (m *memRecorder) Record(q learn.Question, user string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	q.ID = fmt.Sprintf("r%d", len(m.questions)+1)
+	q.ID = recID(len(m.questions) + 1)
 	m.questions = append(m.questions, q)
 	m.users = append(m.users, user)
 	return q.ID
@@ -34,6 +34,9 @@ func (m *memRecorder) Feedback(f learn.Feedback, platform, user string) {
 	defer m.mu.Unlock()
 	m.feedback = append(m.feedback, fmt.Sprintf("%s %s %s by %s:%s", f.Kind, f.Question, f.Entry, platform, user))
 }
+
+// recID is the n-th record id memRecorder hands out.
+func recID(n int) string { return fmt.Sprintf("%016d", n) }
 
 // memAdmin teaches into a list and knows the recorded questions.
 type memAdmin struct {
@@ -77,10 +80,10 @@ func TestLearnRecordsAndButtons(t *testing.T) {
 		buttons []string
 	}{
 		{"answer gets votes", dm, "/beian 论坛备案", []string{
-			"beianbot_feedback_up f|u|r1|forum", "beianbot_feedback_down f|d|r1|forum"}},
+			"beianbot_feedback_up f|u|0000000000000001|forum", "beianbot_feedback_down f|d|0000000000000001|forum"}},
 		{"suggestions carry the record and a hand-off", dm, "备案", []string{
-			" a|hk|zh|r2", " a|forum|zh|r2", "beianbot_handoff h|r2"}},
-		{"nothing matched: a hand-off", dm, "今天中午吃什么", []string{"beianbot_handoff h|r3"}},
+			" a|hk|zh|0000000000000002", " a|forum|zh|0000000000000002", "beianbot_handoff h|0000000000000002"}},
+		{"nothing matched: a hand-off", dm, "今天中午吃什么", []string{"beianbot_handoff h|0000000000000003"}},
 		{"group chatter: silent, not recorded", group, "今天中午吃什么", nil},
 		{"group unsure: silent, recorded", group, "备案", nil},
 		{"help: not recorded", dm, "/beian help", nil},
@@ -116,32 +119,32 @@ func TestLearnPress(t *testing.T) {
 	slack := Message{Platform: PlatformSlack, ChatID: "C1", UserID: "U1", Addressed: true}
 	tg := Message{Platform: PlatformTelegram, ChatID: "-42", UserID: "7", Addressed: true}
 
-	rep := r.Press(ctx, slack, "a|forum|zh|r9")
+	rep := r.Press(ctx, slack, "a|forum|zh|0000000000000009")
 	if rep.Outcome != OutcomeAnswered || rep.EntryID != "forum" {
 		t.Fatalf("suggestion press: %v %s", rep.Outcome, rep.EntryID)
 	}
-	if diff := cmp.Diff([]string{"beianbot_feedback_up f|u|r9|forum", "beianbot_feedback_down f|d|r9|forum"}, buttonsOf(rep)); diff != "" {
+	if diff := cmp.Diff([]string{"beianbot_feedback_up f|u|0000000000000009|forum", "beianbot_feedback_down f|d|0000000000000009|forum"}, buttonsOf(rep)); diff != "" {
 		t.Errorf("answer of a pick: buttons (-want +got):\n%s", diff)
 	}
-	up := r.Press(ctx, slack, "f|u|r9|forum")
+	up := r.Press(ctx, slack, "f|u|0000000000000009|forum")
 	if up.Outcome != OutcomeFeedback || !up.Private || len(up.Buttons) != 0 {
 		t.Errorf("👍: %+v; want a private thanks without buttons", up)
 	}
-	down := r.Press(ctx, slack, "f|d|r9|forum")
-	if diff := cmp.Diff([]string{"beianbot_handoff h|r9"}, buttonsOf(down)); diff != "" || !down.Private {
+	down := r.Press(ctx, slack, "f|d|0000000000000009|forum")
+	if diff := cmp.Diff([]string{"beianbot_handoff h|0000000000000009"}, buttonsOf(down)); diff != "" || !down.Private {
 		t.Errorf("👎: private %v, buttons (-want +got):\n%s", down.Private, diff)
 	}
-	wantFeedback := []string{"pick r9 forum by slack:U1", "up r9 forum by slack:U1", "down r9 forum by slack:U1"}
+	wantFeedback := []string{"pick 0000000000000009 forum by slack:U1", "up 0000000000000009 forum by slack:U1", "down 0000000000000009 forum by slack:U1"}
 	if diff := cmp.Diff(wantFeedback, rec.feedback); diff != "" {
 		t.Errorf("feedback (-want +got):\n%s", diff)
 	}
 
-	h := r.Press(ctx, slack, "h|r9")
+	h := r.Press(ctx, slack, "h|0000000000000009")
 	if diff := cmp.Diff(&Handoff{Mentions: []string{"S0123", "U0456"}}, h.Handoff); diff != "" || h.Outcome != OutcomeHandoff {
 		t.Errorf("Slack hand-off %v (-want +got):\n%s", h.Outcome, diff)
 	}
-	h = r.Press(ctx, tg, "h|r9")
-	if h.Handoff == nil || h.Handoff.Forward != "-100200" || !strings.Contains(h.Handoff.ForwardText, "question r9") ||
+	h = r.Press(ctx, tg, "h|0000000000000009")
+	if h.Handoff == nil || h.Handoff.Forward != "-100200" || !strings.Contains(h.Handoff.ForwardText, "question 0000000000000009") ||
 		!strings.HasPrefix(h.Text, "@support ") {
 		t.Errorf("Telegram hand-off: %q %+v; want @support mentioned and the question forwarded to -100200", h.Text, h.Handoff)
 	}
@@ -178,4 +181,42 @@ func TestAdminCommands(t *testing.T) {
 	if diff := cmp.Diff([]string{"forum=开论坛要什么手续", "forum=BBS 手续"}, admin.taught); diff != "" {
 		t.Errorf("taught (-want +got):\n%s", diff)
 	}
+}
+
+// TestForgedPresses: a callback the bot never made stores nothing.
+func TestForgedPresses(t *testing.T) {
+	rec := &memRecorder{}
+	r := New(Config{Index: testFAQ(), Learning: Learning{Recorder: rec}})
+	m := Message{Platform: PlatformTelegram, ChatID: "1", UserID: "1"}
+	for _, v := range []string{"f|u|" + recID(1) + "|nope", "f|u|not-an-id|forum", "f|d||", "f|u|", "a|forum|zh|../../etc", "a|forum|zh|"} {
+		r.Press(context.Background(), m, v)
+	}
+	if len(rec.feedback) != 0 {
+		t.Errorf("stored %q from forged presses", rec.feedback)
+	}
+}
+
+// FuzzPress: any button value (Telegram's callback_data comes from the
+// client) gets a reply, and feedback is stored only for a record id and a
+// loaded entry.
+func FuzzPress(f *testing.F) {
+	for _, v := range []string{"f|u|0000000000000001|forum", "f|d|0000000000000001|hk", "h|0000000000000001", "a|hk|en|0000000000000001", "a|hk|zh", "f|", "h|"} {
+		f.Add(v)
+	}
+	r := New(Config{Index: testFAQ(), Learning: Learning{Recorder: &memRecorder{}, Admin: &memAdmin{},
+		Handoff: map[string][]string{PlatformTelegram: {"@support"}}}})
+	f.Fuzz(func(t *testing.T, v string) {
+		rec := &memRecorder{}
+		r.learning.Recorder = rec
+		rep := r.Press(context.Background(), Message{Platform: PlatformTelegram, ChatID: "1", UserID: "1"}, v)
+		if rep.Text == "" {
+			t.Errorf("Press(%q): no text", v)
+		}
+		for _, fb := range rec.feedback {
+			fields := strings.Fields(fb) // kind, record id, entry, "by", who
+			if len(fields) < 3 || !learn.IsID(fields[1]) || testFAQ().Lookup(fields[2], "zh") == nil {
+				t.Errorf("Press(%q) stored %q", v, fb)
+			}
+		}
+	})
 }

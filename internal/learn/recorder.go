@@ -100,6 +100,19 @@ func NewID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// IsID reports whether s has the form of a record id (see NewID).
+func IsID(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // Record queues q, asked by user (a platform user id, hashed before it is
 // stored), and returns its ID. q.ID and q.Time are set here when empty.
 func (r *Recorder) Record(q Question, user string) string {

@@ -226,3 +226,44 @@ func TestGroupingOnLabelledQuestions(t *testing.T) {
 		t.Errorf("pair precision %.2f, recall %.2f; want at least 0.85 and 0.5", precision, recall)
 	}
 }
+
+// FuzzSettings: the database URL and durations parse or fail, never panic,
+// and a parsed URL names its database without a password.
+func FuzzSettings(f *testing.F) {
+	for _, s := range []string{"", "sqlite:x.db", "postgres://u:secret@h/db", "90d", "2w", "-1d", "1e9d", "postgresql://"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if loc, err := ParseURL(s); err == nil && loc.Postgres && strings.Contains(s, ":secret@") && strings.Contains(loc.String(), "secret") {
+			t.Errorf("ParseURL(%q).String() = %q shows the password", s, loc)
+		}
+		if d, err := ParseDuration(s); err == nil && d <= 0 {
+			t.Errorf("ParseDuration(%q) = %v, want a positive duration or an error", s, d)
+		}
+	})
+}
+
+// FuzzSummarise: any question text groups and renders.
+func FuzzSummarise(f *testing.F) {
+	for _, s := range []string{"备案号放在哪里", "", "**[x](y)**", "ＡＢＣ１２３", "\xff\xfe"} {
+		f.Add(s, s+"吗")
+	}
+	ix := embedded(f)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		qs := []Question{
+			{ID: "1", Text: a, Outcome: OutcomeDeclined, Time: t0},
+			{ID: "2", Text: b, Outcome: OutcomeSuggested, Offered: []string{"section_fym_mzr_zdb"}, Score: 0.4, Time: t0},
+		}
+		rv := Summarise(qs, nil, ix, t0)
+		n := 0
+		for _, g := range rv.Groups {
+			n += g.Count
+		}
+		if n != 2 {
+			t.Errorf("groups hold %d questions, want 2", n)
+		}
+		if md := rv.Markdown(5); md == "" {
+			t.Error("empty digest")
+		}
+	})
+}
