@@ -10,7 +10,7 @@ import (
 // lexicon has mapped synonyms to their canonical forms and dropped fillers.
 type analyzer struct {
 	f  folder
-	lx *Lexicon
+	lx *lexicon
 	// surface holds the English words of the lexicon and the FAQ as
 	// written (not stemmed), by length, for typo correction; stems holds
 	// their stems.
@@ -24,13 +24,13 @@ type analyzer struct {
 	pinyin *pinyinIndex
 }
 
-func newAnalyzer(f folder, lx *Lexicon) *analyzer {
+func newAnalyzer(f folder, lx *lexicon) *analyzer {
 	return &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
 }
 
 // learnWords records the English words of the lexicon and of the entries as
 // known words, for typo correction.
-func (a *analyzer) learnWords(lx *Lexicon, entries []*Entry) {
+func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 	seen := map[string]bool{}
 	add := func(w string) {
 		if seen[w] {

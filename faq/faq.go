@@ -4,6 +4,40 @@
 // Answers are kept in a small Markdown subset that chat adapters render:
 // paragraphs separated by blank lines, list items starting with "- ",
 // **bold**, and links written [text](url) whose url is absolute.
+//
+// An entry may carry other ways of asking it, and the domain-check verdicts
+// it explains, in an HTML comment under its heading, which docs renderers
+// do not show:
+//
+//	## 香港服务器需要备案吗？ {#section_hk .section}
+//
+//	<!-- beianbot
+//	ask: 服务器在香港要备案吗 | does a Hong Kong server need filing
+//	verdict: outside_mainland
+//	-->
+//
+// Lexicon files (Options.Lexicon) extend the embedded lexicon, line by line:
+//
+//	# comment
+//	[synonyms]
+//	香港 = hong kong, hongkong, hk, 港区
+//	[stop]
+//	请问, 你好, please
+//	[subject]
+//	备案, 访问
+//	[modifier]
+//	当日, 期间
+//	[phrasings]
+//	section_hk = 香港服务器要备案吗 | do I need a filing for a Hong Kong server
+//
+// Synonyms map the ways people say a thing onto one canonical form (true
+// synonyms only: a large FAQ tells related things apart); stop words are
+// ignored; subject words name what the FAQ is about, beside those found in
+// its questions; modifiers only qualify a question; phrasings are extra
+// ways to ask an entry, for FAQs whose files the team cannot edit.
+// Variants are compared after folding (width, case, traditional
+// characters) and, for English, word stemming. A later file adds to an
+// earlier one; a variant listed twice takes the later canonical form.
 package faq
 
 // Entry is one question and its answer in one language.

@@ -13,7 +13,8 @@ import (
 type Options struct {
 	// DocsBaseURL resolves relative links in answers; empty shows link text only.
 	DocsBaseURL string
-	// Lexicon lists lexicon files (see Lexicon) that extend the embedded one.
+	// Lexicon lists lexicon files (see the package documentation) that
+	// extend the embedded one.
 	Lexicon []string
 	// Phrasings adds ways of asking entries, by entry id (for example the
 	// phrasings a team taught the bot in chat). Ids the FAQ lacks are ignored.
@@ -83,7 +84,7 @@ type Index struct {
 	shortG []int32
 	pool   sync.Pool
 
-	lx       *Lexicon
+	lx       *lexicon
 	f        folder
 	extra    map[string][]string
 	noPhr    bool
@@ -176,7 +177,7 @@ func (p *postings) grow() {
 }
 
 // build indexes entries (deduplicated by id and language) with lexicon lx.
-func build(entries []*Entry, lx *Lexicon, f folder, p params, extra map[string][]string, noPhr bool) *Index {
+func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][]string, noPhr bool) *Index {
 	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, p: p, lx: lx, f: f, extra: extra, noPhr: noPhr}
 	ix.voc.ids = map[string]int32{}
 	ix.an = newAnalyzer(f, lx)

@@ -9,24 +9,10 @@ import (
 	"unicode/utf8"
 )
 
-// Lexicon is the matcher's domain knowledge: synonyms that map the many ways
-// people say a thing (English, colloquial Chinese) onto one canonical form,
-// filler words to ignore, and extra phrasings of FAQ entries by id.
-//
-// The file format is line based:
-//
-//	# comment
-//	[synonyms]
-//	香港 = hong kong, hongkong, hk, 港区
-//	[stop]
-//	请问, 你好, please
-//	[phrasings]
-//	section_cym_mzr_zdb = 香港服务器要备案吗 | do I need a filing for a Hong Kong server
-//
-// Variants are compared after folding (width, case, traditional characters)
-// and, for English, word stemming. A later file adds to an earlier one; a
-// variant listed twice takes the later canonical form.
-type Lexicon struct {
+// lexicon is the matcher's domain knowledge: synonyms, filler words,
+// subject and modifier words, and extra phrasings of entries by id (the file
+// format is in the package documentation).
+type lexicon struct {
 	han       map[string]string
 	hanMax    int
 	latin     map[string]string
@@ -47,12 +33,12 @@ type phrasingLine struct {
 	line     int
 }
 
-func newLexicon() *Lexicon {
-	return &Lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
+func newLexicon() *lexicon {
+	return &lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
 }
 
-// parseLexicon reads one lexicon file into lx, returning problems by line.
-func (lx *Lexicon) parse(name string, r io.Reader, f folder) []Problem {
+// parse reads one lexicon file into lx, returning problems by line.
+func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 	var probs []Problem
 	section := ""
 	sc := bufio.NewScanner(r)
@@ -125,7 +111,7 @@ func splitAny(s, seps string) []string {
 }
 
 // add maps variant v to canonical form canon ("" drops it).
-func (lx *Lexicon) add(f folder, v, canon string) {
+func (lx *lexicon) add(f folder, v, canon string) {
 	v = f.fold(v)
 	if canon != "" {
 		canon = f.fold(canon)
@@ -163,7 +149,7 @@ func (lx *Lexicon) add(f folder, v, canon string) {
 
 // mixedReplacer rewrites mixed-script variants to their canonical forms,
 // longest first; nil when there are none.
-func (lx *Lexicon) mixedReplacer() *strings.Replacer {
+func (lx *lexicon) mixedReplacer() *strings.Replacer {
 	if len(lx.mixed) == 0 {
 		return nil
 	}
