@@ -189,8 +189,8 @@ func openLearning(ctx context.Context, s learnSettings, logger *slog.Logger, m *
 	return l, nil
 }
 
-// bot is the responder's side of the loop.
-func (l *learning) bot() bot.Learning {
+// botConfig is the responder's side of the loop.
+func (l *learning) botConfig() bot.Learning {
 	cfg := bot.Learning{
 		Admin:   &learn.Chat{Store: l.store, Live: l.live, Keyer: l.keyer},
 		Admins:  l.settings.admins,

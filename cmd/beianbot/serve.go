@@ -84,7 +84,7 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 	}
 	stopLearning := func() { lrn.store.Close() }
 	defer func() { stopLearning() }()
-	d.learning = lrn.bot()
+	d.learning = lrn.botConfig()
 	responder = newResponder(cfg, ix, checker, d)
 	if err := lrn.live.Start(ctx, ix); err != nil {
 		return fmt.Errorf("read taught phrasings from %s: %w", cfg.Learn.loc, err)

@@ -134,12 +134,6 @@ func (r *Recorder) Feedback(f Feedback, platform, user string) {
 	r.put(record{feedback: true, f: f, platform: platform, user: user})
 }
 
-// UserKey returns the key user is stored under on platform.
-func (r *Recorder) UserKey(platform, user string) string { return r.keyer.Key(platform, user) }
-
-// Store returns the store the recorder writes to.
-func (r *Recorder) Store() Store { return r.store }
-
 func (r *Recorder) put(rec record) {
 	select {
 	case r.ch <- rec:

@@ -123,6 +123,7 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 // batchRows bounds the rows of one INSERT.
 const batchRows = 100
 
+// AddQuestions stores qs in one transaction, a few rows per INSERT.
 func (s *sqlStore) AddQuestions(ctx context.Context, qs []Question) error {
 	if len(qs) == 0 {
 		return nil
@@ -157,6 +158,7 @@ func (s *sqlStore) AddQuestions(ctx context.Context, qs []Question) error {
 	return nil
 }
 
+// AddFeedback stores f unless its slot (vote, or pick of an entry) is taken.
 func (s *sqlStore) AddFeedback(ctx context.Context, f Feedback) (bool, error) {
 	slot := "vote"
 	switch f.Kind {
@@ -195,6 +197,7 @@ func scanQuestion(sc interface{ Scan(...any) error }) (Question, error) {
 	return q, nil
 }
 
+// Question reads one question by id.
 func (s *sqlStore) Question(ctx context.Context, id string) (Question, bool, error) {
 	q, err := scanQuestion(s.db.QueryRowContext(ctx, s.d.q(`SELECT `+questionCols+` FROM questions WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -206,6 +209,7 @@ func (s *sqlStore) Question(ctx context.Context, id string) (Question, bool, err
 	return q, true, nil
 }
 
+// Questions reads the questions asked since a time, oldest first.
 func (s *sqlStore) Questions(ctx context.Context, since time.Time) ([]Question, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+questionCols+` FROM questions WHERE at >= ? ORDER BY at, id`), since.UnixMilli())
 	if err != nil {
@@ -226,6 +230,7 @@ func (s *sqlStore) Questions(ctx context.Context, since time.Time) ([]Question, 
 	return out, nil
 }
 
+// Feedback reads the feedback given since a time.
 func (s *sqlStore) Feedback(ctx context.Context, since time.Time) ([]Feedback, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT question, user_key, kind, entry, at FROM feedback WHERE at >= ? ORDER BY at`), since.UnixMilli())
 	if err != nil {
@@ -248,6 +253,7 @@ func (s *sqlStore) Feedback(ctx context.Context, since time.Time) ([]Feedback, e
 	return out, nil
 }
 
+// Teach stores a phrasing unless the entry has it already.
 func (s *sqlStore) Teach(ctx context.Context, entry, text, who string) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO phrasings (entry, text, who, at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (entry, text) DO NOTHING`), entry, Bound(text), who, time.Now().UnixMilli())
@@ -261,6 +267,7 @@ func (s *sqlStore) Teach(ctx context.Context, entry, text, who string) (bool, er
 	return n > 0, nil
 }
 
+// Phrasings reads every taught phrasing in the order taught.
 func (s *sqlStore) Phrasings(ctx context.Context) ([]Phrasing, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, entry, text, who, at FROM phrasings ORDER BY id`)
 	if err != nil {
@@ -283,6 +290,7 @@ func (s *sqlStore) Phrasings(ctx context.Context) ([]Phrasing, error) {
 	return out, nil
 }
 
+// PhrasingsVersion is the count and latest id of the phrasings.
 func (s *sqlStore) PhrasingsVersion(ctx context.Context) (string, error) {
 	var n, last int64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(id), 0) FROM phrasings`).Scan(&n, &last); err != nil {
@@ -313,6 +321,7 @@ func (s *sqlStore) deleteWhere(ctx context.Context, cond string, arg any) (int64
 	return total, tx.Commit()
 }
 
+// Forget deletes one user key's questions and feedback.
 func (s *sqlStore) Forget(ctx context.Context, userKey string) (int64, error) {
 	n, err := s.deleteWhere(ctx, "user_key = ?", userKey)
 	if err != nil {
@@ -321,6 +330,7 @@ func (s *sqlStore) Forget(ctx context.Context, userKey string) (int64, error) {
 	return n, nil
 }
 
+// ForgetBefore deletes the questions and feedback older than t.
 func (s *sqlStore) ForgetBefore(ctx context.Context, t time.Time) (int64, error) {
 	n, err := s.deleteWhere(ctx, "at < ?", t.UnixMilli())
 	if err != nil {
@@ -329,6 +339,7 @@ func (s *sqlStore) ForgetBefore(ctx context.Context, t time.Time) (int64, error)
 	return n, nil
 }
 
+// Secret returns the user-key secret, made on first use.
 func (s *sqlStore) Secret(ctx context.Context) ([]byte, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -349,6 +360,7 @@ func (s *sqlStore) Secret(ctx context.Context) ([]byte, error) {
 	return b, nil
 }
 
+// Claim inserts a claim row and reports whether it was the first.
 func (s *sqlStore) Claim(ctx context.Context, key string) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO NOTHING`),
 		"claim:"+key, time.Now().UTC().Format(time.RFC3339))
@@ -362,6 +374,7 @@ func (s *sqlStore) Claim(ctx context.Context, key string) (bool, error) {
 	return n > 0, nil
 }
 
+// Ping checks the database answers.
 func (s *sqlStore) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("ping %s: %w", s.where, err)
@@ -369,6 +382,7 @@ func (s *sqlStore) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Close closes the connection pool.
 func (s *sqlStore) Close() error { return s.db.Close() }
 
 // Bound cuts s to at most MaxText bytes at a character boundary.
