@@ -33,6 +33,31 @@ func BenchmarkMatchCorpus(b *testing.B) {
 	benchMatch(b, ix)
 }
 
+// largePaths are the docs corpus and the FAQ pages of five more products,
+// about 5,000 entries loaded together.
+var largePaths = []string{corpusDir + "/zh", corpusDir + "/en", "../../shared/faqs-large"}
+
+// skipWithoutLarge skips b when any of largePaths is absent.
+func skipWithoutLarge(b *testing.B) {
+	for _, p := range largePaths {
+		if _, err := os.Stat(p); err != nil {
+			b.Skipf("%s not present", p)
+		}
+	}
+}
+
+// BenchmarkMatchCorpusLarge matches BenchmarkMatchCorpus's queries with the
+// corpus and faqs-large loaded together: the cost must grow well below
+// linearly in the number of entries.
+func BenchmarkMatchCorpusLarge(b *testing.B) {
+	skipWithoutLarge(b)
+	ix, err := Load(largePaths, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchMatch(b, ix)
+}
+
 func BenchmarkLoadSeed(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,6 +74,16 @@ func BenchmarkLoadCorpus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Load([]string{corpusDir}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadCorpusLarge(b *testing.B) {
+	skipWithoutLarge(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(largePaths, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
