@@ -7,16 +7,44 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/beianbot/beianbot/faq"
 )
 
-// label is one line of a labelled JSONL file; Expect is nil for a query the
-// FAQ does not cover.
+// label is one line of a labelled JSONL file. Its "expect" is one entry id,
+// a list of acceptable ids (copies of one answer), or null for a query the
+// FAQ does not cover; Expect holds them all, none for null.
 type label struct {
-	Query  string  `json:"query"`
-	Expect *string `json:"expect"`
+	Query  string
+	Expect []string
+}
+
+// UnmarshalJSON reads {"query": ..., "expect": "id" | ["id", ...] | null}.
+func (l *label) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Query  string          `json:"query"`
+		Expect json.RawMessage `json:"expect"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	l.Query, l.Expect = raw.Query, nil
+	switch {
+	case len(raw.Expect) == 0 || string(raw.Expect) == "null":
+	case raw.Expect[0] == '"':
+		var id string
+		if err := json.Unmarshal(raw.Expect, &id); err != nil {
+			return err
+		}
+		l.Expect = []string{id}
+	default:
+		if err := json.Unmarshal(raw.Expect, &l.Expect); err != nil {
+			return fmt.Errorf("expect: want an id, a list of ids or null: %w", err)
+		}
+	}
+	return nil
 }
 
 // tally counts outcomes for one matcher over the labelled queries.
@@ -55,15 +83,15 @@ func evaluate(w io.Writer, files []string, s *searcher, ix *faq.Index, minScore 
 		if r.Best.Entry != nil {
 			oursID = r.Best.Entry.ID
 		}
-		if l.Expect == nil {
+		if len(l.Expect) == 0 {
 			out++
-			bl.add(false, "", bleveID, h.entry != nil && h.score >= minScore)
-			ours.add(false, "", oursID, r.Answered)
+			bl.add(nil, bleveID, h.entry != nil && h.score >= minScore)
+			ours.add(nil, oursID, r.Answered)
 			continue
 		}
 		in++
-		bl.add(true, *l.Expect, bleveID, h.entry != nil && h.score >= minScore)
-		ours.add(true, *l.Expect, oursID, r.Answered)
+		bl.add(l.Expect, bleveID, h.entry != nil && h.score >= minScore)
+		ours.add(l.Expect, oursID, r.Answered)
 	}
 	if in == 0 {
 		return fmt.Errorf("evaluate %v: no in-scope labelled queries", files)
@@ -82,15 +110,15 @@ func evaluate(w io.Writer, files []string, s *searcher, ix *faq.Index, minScore 
 	return tw.Flush()
 }
 
-// add records one query: inScope with the expected id, the matcher's top
-// id, and whether it answered.
-func (t *tally) add(inScope bool, expect, got string, answered bool) {
+// add records one query: the acceptable ids (none when out of scope), the
+// matcher's top id, and whether it answered.
+func (t *tally) add(expect []string, got string, answered bool) {
 	switch {
-	case !inScope:
+	case len(expect) == 0:
 		if answered {
 			t.outAns++
 		}
-	case got == expect:
+	case slices.Contains(expect, got):
 		t.top1++
 		if answered {
 			t.answered++

@@ -10,7 +10,8 @@
 //	{"query": "...", "answered": true, "id": "section_...", "score": 1.93}
 //
 // With --eval FILE,... it instead reads labelled JSONL files
-// ({"query": "...", "expect": "section_..." or null}) and prints how often
+// ({"query": "...", "expect": "section_...", a list of such ids, or null})
+// and prints how often
 // bleve's and faq's top hits equal the expected ids.
 //
 // It lives in its own module so that bleve never becomes a dependency of

@@ -2,13 +2,15 @@
 # run.sh times whole-process "beianbot ask --json" against blevecmp (bleve
 # with its CJK analyzer, in memory) over the same 15,200 queries, on the seed
 # FAQ and, when present, on ../shared/corpus (beside the repository); then prints bleve's accuracy
-# on the labelled queries next to faq's.
+# next to faq's, on each FAQ's own labelled queries.
 #
 # Usage: tools/blevecmp/run.sh            (from anywhere in the repository)
 # Environment: RUNS (timed runs per command, default 10), QUERIES (default
-# 15200), CORPUS (default ../shared/corpus (beside the repository)), DEV (default
-# ../shared/eval/dev.jsonl), ENGINES (bleve in-memory index types, default
-# "scorch upsidedown"; the ratio is taken against the fastest).
+# 15200), CORPUS (default ../shared/corpus beside the repository), EVAL_DIR
+# (more labelled files, default ../shared/eval beside the repository: dev.jsonl
+# and seed-dev-2.jsonl for the seed FAQ, corpus-dev.jsonl for the corpus),
+# ENGINES (bleve in-memory index types, default "scorch upsidedown"; the ratio
+# is taken against the fastest).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,7 +18,7 @@ root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-10}
 queries=${QUERIES:-15200}
 corpus=${CORPUS:-$root/../shared/corpus}
-dev=${DEV:-$root/../shared/eval/dev.jsonl}
+evaldir=${EVAL_DIR:-$root/../shared/eval}
 read -r -a engines <<<"${ENGINES:-scorch upsidedown}"
 # Both programs must see the same FAQ: no settings from the caller's environment.
 unset BEIANBOT_FAQ BEIANBOT_LEXICON BEIANBOT_DOCS_BASE_URL
@@ -32,8 +34,12 @@ echo "== build"
 (cd "$root" && go build -o "$work/beianbot" ./cmd/beianbot)
 (cd "$here" && go build -o "$work/blevecmp" .)
 
-labels=("$root"/faq/testdata/*.jsonl)
-[[ -f $dev ]] && labels+=("$dev")
+# The labelled queries of each FAQ: ids of the seed FAQ, or of the corpus.
+seed_labels=("$root"/faq/testdata/heldout_*.jsonl "$root"/faq/testdata/paraphrases.jsonl)
+corpus_labels=("$root"/faq/testdata/corpus_*.jsonl)
+for f in dev seed-dev-2; do [[ -f $evaldir/$f.jsonl ]] && seed_labels+=("$evaldir/$f.jsonl"); done
+[[ -f $evaldir/corpus-dev.jsonl ]] && corpus_labels+=("$evaldir/corpus-dev.jsonl")
+labels=("${seed_labels[@]}" "${corpus_labels[@]}")
 jq -r .query "${labels[@]}" >"$work/base.txt"
 awk -v n="$queries" '{ q[c++] = $0 } END { for (i = 0; i < n; i++) print q[i % c] }' \
 	"$work/base.txt" >"$work/queries.txt"
@@ -101,14 +107,15 @@ for f in "${faqs[@]}"; do
 			best=$t bestname=$name
 		fi
 	done 3< <(commands "$f")
-	printf '%-7s ratio beianbot / fastest bleve (%s) = %.3f (issue 2 asks <= 0.5)\n' \
+	printf '%-7s ratio beianbot / fastest bleve (%s) = %.3f (issue 9 asks <= 0.3)\n' \
 		"$f" "$bestname" "$(calc "$ours / $best")"
 done
 echo "(finished at load $(cut -d' ' -f1-3 /proc/loadavg))"
 
-echo "== accuracy on the labelled queries (not the cycled file)"
-list=$(IFS=,; echo "${labels[*]}")
+echo "== accuracy on each FAQ's labelled queries (not the cycled file)"
 for f in "${faqs[@]}"; do
-	echo "-- $f FAQ"
+	if [[ $f == corpus ]]; then set -- "${corpus_labels[@]}"; else set -- "${seed_labels[@]}"; fi
+	list=$(IFS=,; echo "$*")
+	echo "-- $f FAQ: ${*##*/}"
 	eval "$work/blevecmp --engine ${engines[0]} --eval $(printf %q "$list") $(faqflag "$f")"
 done
