@@ -19,9 +19,15 @@ runs=${RUNS:-10}
 queries=${QUERIES:-15200}
 corpus=${CORPUS:-$root/../shared/corpus}
 evaldir=${EVAL_DIR:-$root/../shared/eval}
+# The programs run in another folder (below): paths given relative to here.
+[[ $corpus == /* ]] || corpus=$PWD/$corpus
+[[ $evaldir == /* ]] || evaldir=$PWD/$evaldir
 read -r -a engines <<<"${ENGINES:-scorch upsidedown}"
-# Both programs must see the same FAQ: no settings from the caller's environment.
-unset BEIANBOT_FAQ BEIANBOT_LEXICON BEIANBOT_DOCS_BASE_URL
+# Both programs must see the same FAQ: no settings from the caller's
+# environment, and no learning database with taught phrasings (beianbot ask
+# reads one from the working directory when it exists; the programs run in an
+# empty folder).
+unset BEIANBOT_FAQ BEIANBOT_LEXICON BEIANBOT_DOCS_BASE_URL BEIANBOT_DATABASE_URL
 
 for tool in go jq awk; do
 	command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
@@ -33,6 +39,7 @@ trap 'rm -rf "$work"' EXIT
 echo "== build"
 (cd "$root" && go build -o "$work/beianbot" ./cmd/beianbot)
 (cd "$here" && go build -o "$work/blevecmp" .)
+cd "$work"
 
 # The labelled queries of each FAQ: ids of the seed FAQ, or of the corpus.
 seed_labels=("$root"/faq/testdata/heldout_*.jsonl "$root"/faq/testdata/paraphrases.jsonl)
