@@ -103,3 +103,18 @@ func TestFeedbackPresses(t *testing.T) {
 		t.Errorf("posts %v, want the hand-off mention in thread 1.1 of C1", posts)
 	}
 }
+
+// TestPost: a scheduled digest is posted to the channel, not in a thread.
+func TestPost(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	digest := bot.Reply{Outcome: bot.OutcomeAdmin, Text: "**Review since 2026-11-24**\n\n- 9× 备案号放在哪里"}
+	if err := h.a.Post(context.Background(), "C0123ABC", digest); err != nil {
+		t.Fatal(err)
+	}
+	h.stop()
+	posts := h.slack.recorded("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != "C0123ABC" || posts[0].Form.Get("thread_ts") != "" ||
+		!strings.Contains(posts[0].Form.Get("blocks"), "*Review since 2026-11-24*") {
+		t.Errorf("posts %v, want the digest in mrkdwn at the top of C0123ABC", posts)
+	}
+}

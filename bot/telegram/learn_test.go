@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,5 +49,23 @@ func TestCallbackText(t *testing.T) {
 	}
 	if got := []rune(callbackText(long)); len(got) != maxCallbackText {
 		t.Errorf("callbackText of 300 characters: %d characters, want %d", len(got), maxCallbackText)
+	}
+}
+
+// TestPost: a scheduled digest goes to the chat by id, as HTML; a chat
+// that is not an id is an error, not a call.
+func TestPost(t *testing.T) {
+	e := newTestEnv(t, nil)
+	digest := bot.Reply{Outcome: bot.OutcomeAdmin, Text: "**Review since 2026-11-24**\n\n- 9× 备案号放在哪里"}
+	if err := e.a.Post(t.Context(), "-100123", digest); err != nil {
+		t.Fatal(err)
+	}
+	sent := e.api.get("sendMessage")
+	if len(sent) != 1 || sent[0].params.Get("chat_id") != "-100123" || sent[0].params.Get("parse_mode") != "HTML" ||
+		!strings.Contains(sent[0].params.Get("text"), "<b>Review since 2026-11-24</b>") {
+		t.Errorf("sendMessage %v, want the digest in HTML to -100123", sent)
+	}
+	if err := e.a.Post(t.Context(), "#general", digest); err == nil {
+		t.Error("Post to a chat that is not an id: no error")
 	}
 }
