@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,7 +66,7 @@ func accepts(expect []string, e *Entry) bool {
 		return false
 	}
 	for _, x := range expect {
-		if x == e.ID {
+		if x == e.ID || slices.Contains(e.Sections, x) {
 			return true
 		}
 		file, heading, ok := strings.Cut(x, "#")
@@ -253,5 +254,38 @@ func TestEvalReport(t *testing.T) {
 			a := score(t, cache[key], readEval(t, s.file), mode == "misses" && !noPhr)
 			t.Logf("%-36s phrasings=%-5v %s", s.file, !noPhr, a)
 		}
+	}
+}
+
+// TestEvalSetsNameLoadedEntries checks the labelled sets themselves: the
+// acceptable answers they list are entries of the FAQ they are asked of, so
+// a renamed id or a lost heading cannot make a figure quietly wrong. A few
+// labels name what the loader deliberately does not make an entry (a page
+// that only introduces its subject); more than 3% missing fails.
+func TestEvalSetsNameLoadedEntries(t *testing.T) {
+	for _, s := range evalSets {
+		if _, err := os.Stat(s.file); err != nil {
+			continue
+		}
+		t.Run(s.file, func(t *testing.T) {
+			ix := loadEval(t, s.faq, Options{})
+			cases := readEval(t, s.file)
+			var labels, missing int
+			for _, c := range cases {
+				for _, x := range c.Expect {
+					labels++
+					if !slices.ContainsFunc(ix.Entries(), func(e *Entry) bool { return accepts([]string{x}, e) }) {
+						missing++
+						t.Logf("%q expects %q, which the FAQ does not have", c.Query, x)
+					}
+				}
+			}
+			if labels == 0 {
+				t.Fatalf("%s: no labelled questions", s.file)
+			}
+			if float64(missing) > 0.03*float64(labels) {
+				t.Errorf("%d of %d labels name no loaded entry", missing, labels)
+			}
+		})
 	}
 }

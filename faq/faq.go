@@ -61,6 +61,9 @@ type Entry struct {
 	// Verdicts are the domain-check verdicts ("ip_address", "outside_mainland",
 	// …) the FAQ declares this entry explains.
 	Verdicts []string
+	// Sections are the anchors of the headings that are parts of this
+	// entry's answer (操作步骤 {#section_x}, Procedure {#section_y}).
+	Sections []string
 }
 
 // Lang reports the language of s as the matcher sees it: "zh" when s has Han

@@ -82,6 +82,7 @@ type rawEntry struct {
 	body                []string
 	pageLevel           bool
 	asks, verdicts      []string
+	anchors             []string // of the sections joined to the answer
 }
 
 // A page's entries are skipped whole when the page is broken (an unclosed
@@ -157,6 +158,9 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			if skipped[strings.ToLower(text)] || cur == page && sawH2 {
 				cur = nil
 			}
+			if cur != nil && id != "" {
+				cur.anchors = append(cur.anchors, id)
+			}
 		case level == 2:
 			sawH2 = true
 			if id == "" {
@@ -201,6 +205,21 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		}
 		raws = append(raws, page)
 	}
+	// A page whose title asks a question and whose sections answer parts of
+	// it ("如何找回工信部备案密码？": online, offline) is an entry too: its
+	// introduction, and the questions it holds. (A page that only introduces
+	// its subject, "公安备案", is not: such entries match everything a
+	// little and answer nothing.)
+	if page != nil && sawH2 && asksQuestion(page.title) {
+		if page.id == "" {
+			page.id = derivedID(name, page.title)
+		}
+		page.body = append(page.body, "")
+		for _, re := range raws {
+			page.body = append(page.body, "- "+strings.TrimSpace(re.question))
+		}
+		raws = append([]*rawEntry{page}, raws...)
+	}
 	var out []*Entry
 	for _, re := range raws {
 		q := strings.TrimSpace(re.question)
@@ -214,7 +233,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			continue
 		}
 		out = append(out, &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title,
-			File: name, Line: re.line, Phrasings: re.asks, Verdicts: re.verdicts})
+			File: name, Line: re.line, Phrasings: re.asks, Verdicts: re.verdicts, Sections: re.anchors})
 	}
 	return out, probs
 }
@@ -252,6 +271,12 @@ func setextToATX(lines []string) {
 		lines[i+1] = ""
 		i++
 	}
+}
+
+// asksQuestion reports whether a page title is a question (a question mark
+// or a question word), not a topic ("计费常见问题").
+func asksQuestion(title string) bool {
+	return strings.ContainsAny(title, "?？") || questionType(strings.ToLower(title)) != 0
 }
 
 // isSectionHeading reports whether an H2 heading names a part of an answer
