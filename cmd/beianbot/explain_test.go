@@ -234,7 +234,7 @@ func TestAskExplainJSON(t *testing.T) {
 }
 
 func TestAskExplainStdin(t *testing.T) {
-	in := "香港服务器要备案吗\n\n论坛怎么备案\n"
+	in := "香港服务器要备案吗\n\n\xff\xfe broken utf-8\n论坛怎么备案\n"
 	t.Run("json", func(t *testing.T) {
 		code, out, errOut := runCLI(t, env(nil), in, "ask", "--explain", "--json")
 		if code != exitOK {
@@ -252,7 +252,7 @@ func TestAskExplainStdin(t *testing.T) {
 			}
 			ids = append(ids, id)
 		}
-		if diff := cmp.Diff([]string{"section_cym_mzr_zdb", "-", "section_dym_mzr_zdb"}, ids); diff != "" {
+		if diff := cmp.Diff([]string{"section_cym_mzr_zdb", "-", "-", "section_dym_mzr_zdb"}, ids); diff != "" {
 			t.Errorf("answers per line (-want +got):\n%s", diff)
 		}
 	})
@@ -264,9 +264,10 @@ func TestAskExplainStdin(t *testing.T) {
 		wantLinesInOrder(t, out,
 			`^query: 香港服务器要备案吗$`, `^decision: answered with section_cym_mzr_zdb `, `^$`,
 			`^query: $`, `^decision: not answered`, `^$`,
+			`^query: \x{FFFD} broken utf-8$`, `^decision: not answered`, `^$`,
 			`^query: 论坛怎么备案$`, `^decision: answered with section_dym_mzr_zdb `, `^$`)
-		if n := strings.Count(out, "\nquery: ") + 1; n != 3 {
-			t.Errorf("%d reports, want 3:\n%s", n, out)
+		if n := strings.Count(out, "\nquery: ") + 1; n != 4 {
+			t.Errorf("%d reports, want 4:\n%s", n, out)
 		}
 	})
 }
