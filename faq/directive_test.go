@@ -132,3 +132,19 @@ func TestLintPhrasingsForMissingIDs(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+// TestUnclosedComment names the line where a comment that never closes
+// begins: everything after it is hidden.
+func TestUnclosedComment(t *testing.T) {
+	src := "# 页 {#concept_p .concept}\n\n## 问题？ {#section_q .section}\n\n<!-- beianbot ask: 一\n答案\n"
+	_, probs := parseFile("p.md", strings.NewReader(src), "")
+	sortProblems(probs)
+	var got []string
+	for _, p := range probs {
+		got = append(got, p.String())
+	}
+	want := []string{`p.md:3: question "问题？" has an empty answer; skipped`, "p.md:5: unclosed <!-- comment; the rest of the page is hidden in it"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}

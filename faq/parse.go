@@ -94,15 +94,16 @@ type rawEntry struct {
 // the problems found; entries with problems are left out.
 func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) {
 	var (
-		probs     []Problem
-		raws      []*rawEntry
-		page      *rawEntry // the H1, kept in case the page itself is the question
-		cur       *rawEntry
-		sawH2     bool
-		inFence   bool
-		fenceLine int
-		comment   []string // lines of an open <!-- comment
-		ids       = map[string]int{}
+		probs       []Problem
+		raws        []*rawEntry
+		page        *rawEntry // the H1, kept in case the page itself is the question
+		cur         *rawEntry
+		sawH2       bool
+		inFence     bool
+		fenceLine   int
+		comment     []string // lines of an open <!-- comment
+		commentLine int
+		ids         = map[string]int{}
 	)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
@@ -118,6 +119,9 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	for _, line := range lines {
 		lineNo++
 		if comment != nil || !inFence && strings.Contains(line, "<!--") {
+			if comment == nil {
+				commentLine = lineNo
+			}
 			var done bool
 			line, comment, done = takeComment(line, comment)
 			if done {
@@ -193,6 +197,9 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	if inFence {
 		probs = append(probs, Problem{name, fenceLine, "unclosed ``` code block; this page is skipped"})
 		return nil, probs
+	}
+	if comment != nil {
+		probs = append(probs, Problem{name, commentLine, "unclosed <!-- comment; the rest of the page is hidden in it"})
 	}
 	if page == nil && len(raws) == 0 {
 		probs = append(probs, Problem{name, 1, "no page heading (# Title {#id}) and no questions (## Question {#section_id})"})
