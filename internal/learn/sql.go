@@ -123,39 +123,80 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 // batchRows bounds the rows of one INSERT.
 const batchRows = 100
 
-// AddQuestions stores qs in one transaction, a few rows per INSERT.
+// AddQuestions stores qs: on PostgreSQL in one statement over arrays, on
+// SQLite in one transaction, a few rows per INSERT.
 func (s *sqlStore) AddQuestions(ctx context.Context, qs []Question) error {
 	if len(qs) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	var err error
+	if s.d.dollar {
+		err = s.insertArrays(ctx, qs)
+	} else {
+		err = s.insertRows(ctx, qs)
+	}
 	if err != nil {
 		return fmt.Errorf("store questions: %w", err)
+	}
+	return nil
+}
+
+// insertArrays is PostgreSQL's batch insert: each column as an array,
+// unnested into rows, whatever the batch size.
+func (s *sqlStore) insertArrays(ctx context.Context, qs []Question) error {
+	cols := make([][]string, 8) // the text columns, in order
+	scores := make([]float64, len(qs))
+	ats := make([]int64, len(qs))
+	for i, q := range qs {
+		for c, v := range textColumns(q) {
+			cols[c] = append(cols[c], v)
+		}
+		scores[i], ats[i] = q.Score, q.Time.UnixMilli()
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO questions (id, platform, chat, user_key, text, outcome, entry, offered, score, at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::float8[], $10::bigint[])
+		ON CONFLICT (id) DO NOTHING`,
+		cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], scores, ats)
+	return err
+}
+
+// textColumns is a question's text columns as stored: id, platform, chat,
+// user key, text, outcome, entry, offered.
+func textColumns(q Question) [8]string {
+	return [8]string{q.ID, q.Platform, q.Chat, q.UserKey, Bound(q.Text), q.Outcome, q.Entry, strings.Join(q.Offered, " ")}
+}
+
+// insertRows is SQLite's batch insert: multi-row INSERTs in one
+// transaction.
+func (s *sqlStore) insertRows(ctx context.Context, qs []Question) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	for len(qs) > 0 {
 		n := min(len(qs), batchRows)
 		var b strings.Builder
-		b.WriteString(`INSERT INTO questions (id, platform, chat, user_key, text, outcome, entry, score, offered, at) VALUES `)
+		b.WriteString(`INSERT INTO questions (id, platform, chat, user_key, text, outcome, entry, offered, score, at) VALUES `)
 		args := make([]any, 0, n*10)
 		for i, q := range qs[:n] {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, q.ID, q.Platform, q.Chat, q.UserKey, Bound(q.Text), q.Outcome, q.Entry,
-				q.Score, strings.Join(q.Offered, " "), q.Time.UnixMilli())
+			for _, v := range textColumns(q) {
+				args = append(args, v)
+			}
+			args = append(args, q.Score, q.Time.UnixMilli())
 		}
 		b.WriteString(` ON CONFLICT (id) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, s.d.q(b.String()), args...); err != nil {
-			return fmt.Errorf("store questions: %w", err)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
 		}
 		qs = qs[n:]
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store questions: %w", err)
-	}
-	return nil
+	return tx.Commit()
 }
 
 // AddFeedback stores f unless its slot (vote, or pick of an entry) is taken.
