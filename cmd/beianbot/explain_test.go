@@ -79,7 +79,7 @@ func TestAskExplainText(t *testing.T) {
 	}, {
 		name:  "a tie between two topics declines",
 		env:   map[string]string{"BEIANBOT_FAQ": explainFAQ},
-		query: "备案需要哪些材料",
+		query: "论坛博客备案需要哪些材料",
 		want: []string{
 			`^decision: not answered: the best entry scores 0\.\d\d, but another topic scores too close$`,
 			`^  to it to tell them apart, so the score is held at 0\.49$`,
@@ -92,7 +92,7 @@ func TestAskExplainText(t *testing.T) {
 	}, {
 		name:  "a lower configured threshold answers in chat what the matcher only suggests",
 		env:   map[string]string{"BEIANBOT_FAQ": explainFAQ, "BEIANBOT_ANSWER_AT": "0.4"},
-		query: "备案需要哪些材料",
+		query: "论坛博客备案需要哪些材料",
 		want: []string{
 			`^decision: not answered: `,
 			`^  in chat: a direct question or mention is answered from 0\.40 \(BEIANBOT_ANSWER_AT\): answered;$`,
