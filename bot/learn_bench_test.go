@@ -26,9 +26,14 @@ func BenchmarkHandleRecorded(b *testing.B) {
 		}
 	})
 	b.Run("recorded", func(b *testing.B) {
-		// The writer does no work: what is measured is the answering
-		// goroutine's own cost.
-		benchRecorded(b, ix, msg, discard{})
+		// No writer runs while the loop does (the buffer holds every
+		// record): what is measured is the answering goroutine's own cost.
+		rec := learn.NewRecorder(learn.RecorderConfig{Store: discard{}, Keyer: learn.NewKeyer([]byte("k")), Buffer: 1 << 20})
+		r := New(Config{Index: ix, Learning: Learning{Recorder: rec}})
+		b.ReportAllocs()
+		for b.Loop() {
+			r.Handle(context.Background(), msg)
+		}
 	})
 	b.Run("recorded-sqlite", func(b *testing.B) {
 		// The writer stores to SQLite on the same two cores: the cost
@@ -62,4 +67,22 @@ func benchRecorded(b *testing.B, ix *faq.Index, msg Message, st learn.Store) {
 	b.StopTimer()
 	cancel()
 	<-done
+}
+
+// BenchmarkLearnHook is exactly what the learning loop adds to handling a
+// message: recording the question (queueing it) and adding the 👍/👎
+// buttons to the answer.
+func BenchmarkLearnHook(b *testing.B) {
+	ix, err := faq.LoadEmbedded(faq.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := learn.NewRecorder(learn.RecorderConfig{Store: discard{}, Keyer: learn.NewKeyer([]byte("k")), Buffer: 1 << 20})
+	r := New(Config{Index: ix, Learning: Learning{Recorder: rec}})
+	msg := Message{Platform: PlatformSlack, ChatID: "C1", UserID: "U0123ABC", Text: "香港服务器要备案吗", Direct: true}
+	rep := New(Config{Index: ix}).Handle(context.Background(), msg)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.learn(msg, rep)
+	}
 }

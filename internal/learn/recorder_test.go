@@ -162,3 +162,19 @@ func TestRecorderRetention(t *testing.T) {
 		t.Errorf("after the sweep: %+v; want only the question within the retention", qs)
 	}
 }
+
+func TestKeyer(t *testing.T) {
+	a, b := NewKeyer([]byte("one")), NewKeyer([]byte("two"))
+	k := a.Key("slack", "U1")
+	for range 3 { // a pooled HMAC is reset between keys
+		if got := a.Key("slack", "U1"); got != k {
+			t.Fatalf("Key changed: %s then %s", k, got)
+		}
+	}
+	if len(k) != 32 || a.Key("telegram", "U1") == k || a.Key("slack", "U2") == k || b.Key("slack", "U1") == k {
+		t.Errorf("keys do not tell platform, user and secret apart: %s", k)
+	}
+	if a.Key("sla", "ckU1") == a.Key("slack", "U1") {
+		t.Error("platform and user run together")
+	}
+}
