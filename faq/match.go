@@ -173,26 +173,28 @@ type scratch struct {
 	buf        []string
 	unknown    map[string]int32
 	ecov       []float32
+	nSpans     int // spans the query used
 }
 
 func (ix *Index) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
+		// Only what the last query used is cleared.
+		for sp := range s.nSpans {
+			qm, pm, am, sm, core := s.qm[sp*len(ix.groups):], s.pm[sp*len(ix.groups):], s.am[sp*len(ix.groups):], s.sm[sp*len(ix.groups):], s.core[sp*len(ix.groups):]
+			for _, g := range s.touchedG {
+				qm[g], pm[g], am[g], sm[g], core[g] = 0, 0, 0, 0, false
+			}
+			vm := s.vm[sp*len(ix.variants):]
+			for _, v := range s.touchedV {
+				vm[v] = 0
+			}
+			cm := s.cm[sp*len(ix.chunkGroup):]
+			for _, c := range s.touchedC {
+				cm[c] = 0
+			}
+		}
 		for _, g := range s.touchedG {
-			for sp := range maxSpans {
-				i := sp*len(ix.groups) + int(g)
-				s.qm[i], s.pm[i], s.am[i], s.sm[i], s.core[i] = 0, 0, 0, 0, false
-			}
 			s.raw[g], s.spanOf[g] = 0, 0
-		}
-		for _, v := range s.touchedV {
-			for sp := range maxSpans {
-				s.vm[sp*len(ix.variants)+int(v)] = 0
-			}
-		}
-		for _, c := range s.touchedC {
-			for sp := range maxSpans {
-				s.cm[sp*len(ix.chunkGroup)+int(c)] = 0
-			}
 		}
 		s.touchedG, s.touchedV, s.touchedC, s.terms = s.touchedG[:0], s.touchedV[:0], s.touchedC[:0], s.terms[:0]
 		clear(s.unknown)
@@ -230,6 +232,7 @@ func (ix *Index) match(query string, tr *trace) Result {
 	defer ix.pool.Put(s)
 	q := truncate(query, maxQueryBytes)
 	spans, nSpans := ix.readQuery(s, q)
+	s.nSpans = nSpans
 	if tr != nil {
 		tr.spans = spanTexts(q)
 	}
@@ -311,8 +314,9 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 	for ci := range clauses {
 		var mask uint8 = 1
 		if n > 1 && ci == ask {
-			mask |= 2 | 4
-		} else if n > 2 && ci == ask-1 {
+			mask |= 2
+		}
+		if n > 2 && (ci == ask || ci == ask-1) {
 			mask |= 4
 		}
 		for _, t := range s.buf[start(ends, ci):ends[ci]] {

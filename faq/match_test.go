@@ -253,3 +253,31 @@ func TestExplain(t *testing.T) {
 		t.Errorf("terms %+v lack 香港", ex.Terms)
 	}
 }
+
+// TestMatchForgetsEarlierQueries: a result depends on its query only, not on
+// what was matched before with the same reused buffers.
+func TestMatchForgetsEarlierQueries(t *testing.T) {
+	ix := seed(t)
+	cases := readEval(t, "testdata/heldout_c.jsonl")
+	fresh := map[string]Result{}
+	for _, c := range cases {
+		one, err := LoadEmbedded(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh[c.Query] = one.Match(c.Query)
+	}
+	for pass := range 2 {
+		for i := range cases {
+			c := cases[i]
+			if pass == 1 {
+				c = cases[len(cases)-1-i]
+			}
+			want := fresh[c.Query]
+			got := ix.Match(c.Query)
+			if got.Answered != want.Answered || idOf(got.Best.Entry) != idOf(want.Best.Entry) || got.Best.Score != want.Best.Score {
+				t.Errorf("pass %d: Match(%q) = %s %.4f, alone %s %.4f", pass, c.Query, idOf(got.Best.Entry), got.Best.Score, idOf(want.Best.Entry), want.Best.Score)
+			}
+		}
+	}
+}
