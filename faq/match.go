@@ -59,6 +59,13 @@ func (t *powTable) at(x float64) float64 {
 	return t[i] + f*(t[i+1]-t[i])
 }
 
+// broadMin and broadShare say when a term is broad (see accumulate): when
+// more than max(broadMin, groups/broadShare) questions have it.
+const (
+	broadMin   = 64
+	broadShare = 8
+)
+
 // maxQueryBytes bounds the text that is matched: a question is never
 // longer, and a pasted log must not cost more than a question.
 const maxQueryBytes = 1024
@@ -386,18 +393,32 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 		return false
 	}
 	qbit := langBit(lang)
-	for _, t := range s.terms {
-		if t.id < 0 || t.w < minAccumulate {
-			// Unknown, or so common (备, 案 in a filing FAQ) that it tells no
-			// entry apart: it only counts in the query's total.
-			continue
-		}
-		ix.add(s, t.id, t.w, t.w, t.spans, 0)
-		// Entries that lack the query's language hear it through the
-		// translations the FAQ's bilingual entries teach.
-		for _, tr := range ix.trans[t.id] {
-			f := tr.strength * ix.p.transWeight
-			ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit)
+	// A term that many questions share (网站, 服务器 in a hosting FAQ) finds
+	// no entry by itself, which keeps the work of a query from growing with
+	// the FAQ.
+	broad := max(broadMin, len(ix.groups)/broadShare)
+	// Three passes: the questions' postings of the narrower terms find the
+	// entries; those of the broad terms, then every term's answer postings,
+	// only add to what was found. An entry the question shares nothing with
+	// but its answer words is no answer to it.
+	for pass := range 3 {
+		answers := pass == 2
+		for _, t := range s.terms {
+			if t.id < 0 || t.w < minAccumulate {
+				// Unknown, or so common (备, 案 in a filing FAQ) that it tells
+				// no entry apart: it only counts in the query's total.
+				continue
+			}
+			if !answers && (len(ix.post.q[t.id])+len(ix.post.p[t.id]) > broad) != (pass == 1) {
+				continue
+			}
+			ix.add(s, t.id, t.w, t.w, t.spans, 0, pass > 0, answers)
+			// Entries that lack the query's language hear it through the
+			// translations the FAQ's bilingual entries teach.
+			for _, tr := range ix.trans[t.id] {
+				f := tr.strength * ix.p.transWeight
+				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, pass > 0, answers)
+			}
 		}
 	}
 	ng, nc := len(ix.groups), len(ix.chunkGroup)
@@ -415,9 +436,12 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 // add walks term ti's postings for the spans in mask: w is what it counts
 // of the query, vw of an entry's question; only, when set, keeps to entries
 // without that language (a translation's reach).
-func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8) {
+func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8, late, answers bool) {
 	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
-	skip := func(g int32) bool { return only != 0 && ix.groups[g].langs&only != 0 }
+	epoch0 := s.epoch
+	skip := func(g int32) bool {
+		return only != 0 && ix.groups[g].langs&only != 0 || late && s.gMark[g] != epoch0
+	}
 	epoch := s.epoch
 	for m := mask; m != 0; m &= m - 1 {
 		first := m == mask // the first span notes what was touched
@@ -435,23 +459,26 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 				}
 			}
 		}
+		if answers {
+			groups(am, ix.post.a[ti])
+			cm := s.cm[off*nc : (off+1)*nc]
+			for _, c := range ix.post.s[ti] {
+				if skip(ix.chunkGroup[c]) {
+					continue
+				}
+				cm[c] += w
+				if first && s.cMark[c] != epoch {
+					s.cMark[c] = epoch
+					s.touchedC = append(s.touchedC, c)
+				}
+			}
+			continue
+		}
 		groups(qm, ix.post.q[ti])
 		groups(pm, ix.post.p[ti])
-		groups(am, ix.post.a[ti])
 		for _, g := range ix.post.c[ti] {
 			if !skip(g) {
 				core[g] = true
-			}
-		}
-		cm := s.cm[off*nc : (off+1)*nc]
-		for _, c := range ix.post.s[ti] {
-			if skip(ix.chunkGroup[c]) {
-				continue
-			}
-			cm[c] += w
-			if first && s.cMark[c] != epoch {
-				s.cMark[c] = epoch
-				s.touchedC = append(s.touchedC, c)
 			}
 		}
 		vm := s.vm[off*nv : (off+1)*nv]
