@@ -63,7 +63,10 @@ func (t *powTable) at(x float64) float64 {
 // more than max(broadMin, groups/broadShare) questions have it.
 const (
 	broadMin   = 64
-	broadShare = 8
+	broadShare = 24
+	// minFound is how many entries the narrower terms must find for the
+	// broad ones only to add to them.
+	minFound = 16
 )
 
 // maxQueryBytes bounds the text that is matched: a question is never
@@ -401,8 +404,14 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 	// entries; those of the broad terms, then every term's answer postings,
 	// only add to what was found. An entry the question shares nothing with
 	// but its answer words is no answer to it.
+	late := false
 	for pass := range 3 {
 		answers := pass == 2
+		if pass > 0 {
+			// When the narrower terms found (almost) nothing, the question
+			// is all common words ("购买ECS实例后可以更换地域吗"): let them find.
+			late = answers || len(s.touchedG) >= minFound
+		}
 		for _, t := range s.terms {
 			if t.id < 0 || t.w < minAccumulate {
 				// Unknown, or so common (备, 案 in a filing FAQ) that it tells
@@ -412,12 +421,12 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			if !answers && (len(ix.post.q[t.id])+len(ix.post.p[t.id]) > broad) != (pass == 1) {
 				continue
 			}
-			ix.add(s, t.id, t.w, t.w, t.spans, 0, pass > 0, answers)
+			ix.add(s, t.id, t.w, t.w, t.spans, 0, late, answers)
 			// Entries that lack the query's language hear it through the
 			// translations the FAQ's bilingual entries teach.
 			for _, tr := range ix.trans[t.id] {
 				f := tr.strength * ix.p.transWeight
-				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, pass > 0, answers)
+				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, late, answers)
 			}
 		}
 	}
