@@ -141,9 +141,9 @@ type params struct {
 var defaultParams = params{
 	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
-	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.07,
+	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
 	typeMismatch: 0.9, spanFactor: 0.85, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
-	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.01,
+	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015,
 }
 
 type scored struct {
