@@ -52,9 +52,17 @@ func splitClauses(q string) []string {
 // with a question mark or a question word; -1 when none asks, and the
 // message is read whole.
 func askingClause(clauses []string) int {
+	qts := make([]qtype, len(clauses))
+	for i, c := range clauses {
+		qts[i] = questionType(strings.ToLower(c))
+	}
+	return asking(clauses, qts)
+}
+
+// asking is askingClause for clauses whose question types are known.
+func asking(clauses []string, qts []qtype) int {
 	for i := len(clauses) - 1; i >= 0; i-- {
-		c := clauses[i]
-		if strings.ContainsAny(c, "?？") || questionType(strings.ToLower(c)) != 0 {
+		if qts[i] != 0 || strings.ContainsAny(clauses[i], "?？") {
 			return i
 		}
 	}

@@ -292,17 +292,21 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 	// Every clause's terms, one after another; ends[i] is where clause i's end.
 	s.buf = s.buf[:0]
 	var endsBuf [maxClauses]int
-	ends := endsBuf[:0]
+	var qtsBuf [maxClauses]qtype
+	ends, qts := endsBuf[:0], qtsBuf[:0]
 	for _, c := range clauses {
 		s.buf = ix.an.analyze(c, s.buf)
 		ends = append(ends, len(s.buf))
+		qts = append(qts, questionType(ix.f.fold(c)))
 	}
-	ask := askingClause(clauses)
+	ask := asking(clauses, qts)
 	// "…doesn't show them. What's wrong?": asking words alone say nothing;
 	// the clause before says what is asked about.
 	for ask > 0 && ix.contentTerms(s.buf[ends[ask-1]:ends[ask]]) < minAskTerms {
 		clauses[ask-1] += " " + clauses[ask]
+		qts[ask-1] |= qts[ask]
 		clauses = slices.Delete(clauses, ask, ask+1)
+		qts = slices.Delete(qts, ask, ask+1)
 		ends = slices.Delete(ends, ask-1, ask)
 		ask--
 	}
@@ -313,13 +317,15 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 			n = 3
 		}
 	}
-	spans[0].qt = questionType(ix.f.fold(q))
+	for _, qt := range qts {
+		spans[0].qt |= qt
+	}
 	if n > 1 {
-		spans[1].qt = questionType(ix.f.fold(clauses[ask]))
-		spans[2].qt = spans[1].qt
+		spans[1].qt = qts[ask]
+		spans[2].qt = qts[ask]
 	}
 	if n > 2 {
-		spans[2].qt |= questionType(ix.f.fold(clauses[ask-1]))
+		spans[2].qt |= qts[ask-1]
 	}
 	for ci := range clauses {
 		var mask uint8 = 1
