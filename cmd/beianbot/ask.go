@@ -101,12 +101,7 @@ func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
 	q = cleanQuery(q)
 	r := ix.Match(q)
 	if asJSON {
-		b, err := json.Marshal(askJSON(q, r))
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return json.NewEncoder(w).Encode(askJSON(q, r)) // one line, with its newline
 	}
 	if r.Answered {
 		e := r.Best.Entry
