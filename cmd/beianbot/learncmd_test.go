@@ -256,7 +256,8 @@ func TestExportedPhrasingsLoad(t *testing.T) {
 // TestAskUsesTaught: beianbot ask answers with what beianbot teach taught.
 func TestAskUsesTaught(t *testing.T) {
 	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db")})
-	const q = "网站底部悬挂的号码写在哪"
+	// No FAQ word in it: answered only once taught, however the matcher is tuned.
+	const q = "紫色长颈鹿在月球上跳舞"
 	answered := func() bool {
 		code, out, errOut := runCLI(t, getenv, "", "ask", "--json", q)
 		if code != 0 || errOut != "" {
