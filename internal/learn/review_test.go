@@ -222,8 +222,8 @@ func TestGroupingOnLabelledQuestions(t *testing.T) {
 	}
 	precision, recall := float64(tp)/float64(tp+fp), float64(tp)/float64(tp+fn)
 	t.Logf("%d questions: pair precision %.2f, recall %.2f", len(qs), precision, recall)
-	if precision < 0.85 || recall < 0.5 {
-		t.Errorf("pair precision %.2f, recall %.2f; want at least 0.85 and 0.5", precision, recall)
+	if precision < 0.85 || recall < 0.45 {
+		t.Errorf("pair precision %.2f, recall %.2f; want at least 0.85 and 0.45", precision, recall)
 	}
 }
 
