@@ -18,7 +18,7 @@ const specificQuestion = 8
 
 // sameTopic is the cosine similarity of two questions' weighted terms from
 // which they are taken to ask the same thing.
-const sameTopic = 0.8
+const sameTopic = 0.75
 
 // findTopics groups entries that ask or answer the same thing under
 // different ids: the same question text (copies of a page for two sites,
