@@ -339,6 +339,7 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 			ix.addTerm(s, t, mask)
 		}
 	}
+	var qualifiers [maxSpans]int
 	for _, t := range s.terms {
 		for sp := range n {
 			if t.spans&(1<<sp) == 0 {
@@ -348,8 +349,16 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 			if t.id >= 0 {
 				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]
 				spans[sp].onTopic = spans[sp].onTopic || !ix.voc.weak[t.id]
+				if ix.voc.weak[t.id] && kindFactor(t.text) == 1 {
+					qualifiers[sp]++
+				}
 			}
 		}
+	}
+	for sp := range n {
+		// One qualifier alone ("today") is small talk; two together
+		// ("during filing … go online") ask something.
+		spans[sp].onTopic = spans[sp].onTopic || qualifiers[sp] >= 2
 	}
 	return spans, n
 }
