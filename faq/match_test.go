@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -282,5 +283,37 @@ func TestMatchForgetsEarlierQueries(t *testing.T) {
 				t.Errorf("pass %d: Match(%q) = %s %.4f, alone %s %.4f", pass, c.Query, idOf(got.Best.Entry), got.Best.Score, idOf(want.Best.Entry), want.Best.Score)
 			}
 		}
+	}
+}
+
+// TestMatchConcurrent matches from many goroutines at once (run with -race):
+// each must get what it gets alone.
+func TestMatchConcurrent(t *testing.T) {
+	ix := seed(t)
+	cases := readEval(t, "testdata/heldout_a.jsonl")
+	want := make([]Result, len(cases))
+	for i, c := range cases {
+		want[i] = ix.Match(c.Query)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(cases))
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range cases {
+				j := (i + w*31) % len(cases)
+				got := ix.Match(cases[j].Query)
+				if idOf(got.Best.Entry) != idOf(want[j].Best.Entry) || got.Best.Score != want[j].Best.Score {
+					errs <- cases[j].Query
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for q := range errs {
+		t.Errorf("Match(%q) differs when run concurrently", q)
 	}
 }
