@@ -48,18 +48,9 @@ func splitClauses(q string) []string {
 	return out
 }
 
-// askingClause returns the index of the clause that asks: the last one
-// with a question mark or a question word; -1 when none asks, and the
-// message is read whole.
-func askingClause(clauses []string) int {
-	qts := make([]qtype, len(clauses))
-	for i, c := range clauses {
-		qts[i] = questionType(strings.ToLower(c))
-	}
-	return asking(clauses, qts)
-}
-
-// asking is askingClause for clauses whose question types are known.
+// asking returns the index of the clause that asks: the last one with a
+// question word (qts are the clauses' question types) or a question mark;
+// -1 when none asks, and the message is read whole.
 func asking(clauses []string, qts []qtype) int {
 	for i := len(clauses) - 1; i >= 0; i-- {
 		if qts[i] != 0 || strings.ContainsAny(clauses[i], "?？") {

@@ -55,7 +55,8 @@ func TestRankOfRight(t *testing.T) {
 		}
 		s := ix.getScratch()
 		q := truncate(c.Query, maxQueryBytes)
-		spans, n := ix.readQuery(s, q)
+		spans, n := ix.readQuery(s, q, nil)
+		s.nSpans = n
 		rank := 99
 		if ix.accumulate(s, spans[:n], langOf(q)) {
 			ix.scoreGroups(s, spans[:n], nil)

@@ -10,8 +10,9 @@ import (
 type Explanation struct {
 	// Result is what Match returns for the query.
 	Result Result
-	// Clauses are the parts the query was split into; Asking is the one
-	// taken as the question (-1 when the query is one clause or none asks).
+	// Clauses are the parts the query was split into (a clause of asking
+	// words only joined to the one before); Asking is the one scored apart
+	// as the question (-1 when the query was read whole).
 	Clauses []string
 	Asking  int
 	// Terms are the query's terms with their weights.
@@ -51,9 +52,11 @@ type EntryScore struct {
 
 // trace collects per-group details while one query is scored.
 type trace struct {
-	spans []string
-	top   [maxSuggestions + 1]scored
-	rows  map[int32][maxSpans]traceRow
+	clauses []string
+	asking  int
+	terms   []qterm
+	top     [maxSuggestions + 1]scored
+	rows    map[int32][maxSpans]traceRow
 }
 
 type traceRow struct {
@@ -70,34 +73,15 @@ func (t *trace) add(g int32, sp int, qcov, ecov, pen, raw float64) {
 	t.rows[g] = r
 }
 
-// spanTexts returns the clauses of q.
-func spanTexts(q string) []string { return splitClauses(q) }
-
 var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with the one before"}
 
 // Explain matches query like Match and says why.
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.spans, Asking: -1}
-	if len(tr.spans) > 1 {
-		ex.Asking = askingClause(tr.spans)
-	}
-	var buf []string
-	seen := map[string]bool{}
-	for _, c := range splitClauses(truncate(query, maxQueryBytes)) {
-		buf = ix.an.analyze(c, buf[:0])
-		for _, t := range buf {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			if ti, ok := ix.voc.ids[t]; ok {
-				ex.Terms = append(ex.Terms, TermWeight{t, float64(ix.voc.idf[ti]), true})
-			} else {
-				ex.Terms = append(ex.Terms, TermWeight{t, float64(ix.unknownWeight(t)), false})
-			}
-		}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking}
+	for _, t := range tr.terms {
+		ex.Terms = append(ex.Terms, TermWeight{t.text, float64(t.w), t.id >= 0})
 	}
 	groups := make([]int32, 0, len(tr.rows))
 	best := map[int32]traceRow{}

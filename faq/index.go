@@ -151,11 +151,8 @@ type vocab struct {
 	// weak marks terms that only qualify a question (lexicon [modifier])
 	// and single characters.
 	weak []bool
-}
-
-func (v *vocab) id(t string) (int32, bool) {
-	i, ok := v.ids[t]
-	return i, ok
+	// hasSubject says whether any term is a subject word.
+	hasSubject bool
 }
 
 // postings lists, for each term, where it occurs.
@@ -380,6 +377,7 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 			v.subject[ti] = true
 		}
 	}
+	v.hasSubject = slices.Contains(v.subject, true)
 }
 
 // answerSentences splits answer text into sentences and list items.

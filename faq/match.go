@@ -213,7 +213,7 @@ func (ix *Index) getScratch() *scratch {
 	}
 	ng, nv, nt, nc := len(ix.groups), len(ix.variants), len(ix.voc.ids), len(ix.chunkGroup)
 	return &scratch{
-		cm: make([]float32, maxSpans*nc), cMark: make([]uint32, nc), sm: make([]float32, maxSpans*ng),
+		cm: make([]float32, maxSpans*nc), cMark: make([]uint32, nc), sm: make([]float32, maxSpans*ng), ecov: make([]float32, maxSpans*ng),
 		qm: make([]float32, maxSpans*ng), pm: make([]float32, maxSpans*ng), am: make([]float32, maxSpans*ng),
 		vm: make([]float32, maxSpans*nv), core: make([]bool, maxSpans*ng),
 		raw: make([]float64, ng), spanOf: make([]uint8, ng),
@@ -241,11 +241,8 @@ func (ix *Index) match(query string, tr *trace) Result {
 	s := ix.getScratch()
 	defer ix.pool.Put(s)
 	q := truncate(query, maxQueryBytes)
-	spans, nSpans := ix.readQuery(s, q)
+	spans, nSpans := ix.readQuery(s, q, tr)
 	s.nSpans = nSpans
-	if tr != nil {
-		tr.spans = spanTexts(q)
-	}
 	if !ix.accumulate(s, spans[:nSpans], res.Lang) {
 		return res
 	}
@@ -286,7 +283,7 @@ func (ix *Index) match(query string, tr *trace) Result {
 // that hold it: span 0 is the whole query; for a message of several
 // clauses, span 1 is the clause that asks and span 2 that clause with the
 // one before it.
-func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
+func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int) {
 	var spans [maxSpans]span
 	clauses := splitClauses(q)
 	// Every clause's terms, one after another; ends[i] is where clause i's end.
@@ -359,6 +356,14 @@ func (ix *Index) readQuery(s *scratch, q string) ([maxSpans]span, int) {
 		// One qualifier alone ("today") is small talk; two together
 		// ("during filing … go online") ask something.
 		spans[sp].onTopic = spans[sp].onTopic || qualifiers[sp] >= 2
+	}
+	if tr != nil {
+		// What Explain reports is what was scored.
+		tr.clauses, tr.asking = slices.Clone(clauses), -1
+		if n > 1 {
+			tr.asking = ask
+		}
+		tr.terms = slices.Clone(s.terms)
 	}
 	return spans, n
 }
@@ -524,13 +529,6 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 // much of its closest question the query says.
 func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 	ng, nv := len(ix.groups), len(ix.variants)
-	hasSubject := false
-	for _, b := range ix.voc.subject {
-		if b {
-			hasSubject = true
-			break
-		}
-	}
 	// ecov per span and group: the closest variant, its question type
 	// weighed in.
 	var ecov [maxSpans][]float32
@@ -574,7 +572,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			if !s.core[i] {
 				pen *= ix.p.offCore
 			}
-			if hasSubject && !spans[sp].onSubject && qcov < 1 {
+			if ix.voc.hasSubject && !spans[sp].onSubject && qcov < 1 {
 				pen *= ix.p.offSubject
 			}
 			if sp > 0 {
@@ -598,11 +596,6 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 
 // ecovBuf returns a per-group buffer for span sp's entry coverage, zeroed.
 func (ix *Index) ecovBuf(s *scratch, sp int) []float32 {
-	// pm's spare capacity is not shared: use a slice of vm-sized storage
-	// kept in the scratch for the purpose.
-	if len(s.ecov) < maxSpans*len(ix.groups) {
-		s.ecov = make([]float32, maxSpans*len(ix.groups))
-	}
 	return s.ecov[sp*len(ix.groups) : (sp+1)*len(ix.groups)]
 }
 

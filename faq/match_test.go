@@ -239,7 +239,7 @@ func TestQuestionType(t *testing.T) {
 // TestExplain says how a long message was read and why its answer won.
 func TestExplain(t *testing.T) {
 	ix := seed(t)
-	ex := ix.Explain("你好，我们公司网站放在香港的服务器上。请问需要备案吗？")
+	ex := ix.Explain("你好，我们公司网站放在香港的服务器上。请问这样的网站需要备案吗？")
 	if !ex.Result.Answered || ex.Result.Best.Entry.ID != "section_cym_mzr_zdb" {
 		t.Fatalf("Explain result = %+v", ex.Result)
 	}
