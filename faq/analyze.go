@@ -100,7 +100,7 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 				}
 				j += n2
 			}
-			if w := strings.Trim(s[i:j], "'"); w != "" {
+			if w := unitOf(strings.Trim(s[i:j], "'")); w != "" {
 				st := stem(w)
 				if fixTypos && !a.stems[st] {
 					if py := a.readPinyin(w); py != "" {
@@ -144,6 +144,24 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 		}
 	}
 	return dst
+}
+
+// unitOf returns the unit of a number written with it ("6mb" → "mb", as
+// "6 MB" reads), else w.
+func unitOf(w string) string {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(w) {
+		return w
+	}
+	for _, r := range w[i:] {
+		if r < 'a' || r > 'z' {
+			return w
+		}
+	}
+	return w[i:]
 }
 
 // start returns the byte offset of a Han token in the folded text.

@@ -86,6 +86,7 @@ var noStem = map[string]bool{
 	"https": true, "dns": true, "sms": true, "cdn": true, "oss": true, "ecs": true, "rds": true,
 	"vps": true, "ios": true, "aws": true, "gps": true, "news": true, "always": true, "perhaps": true,
 	"access": true, "process": true, "address": true, "business": true, "status": true, "bbs": true,
+	"really": true, // not "real"
 }
 
 // stem reduces an English word to a crude stem so that "filing", "file" and
@@ -105,7 +106,7 @@ func stem(w string) string {
 		w = w[:len(w)-1]
 	}
 	for _, suf := range []string{"ing", "ed", "able", "ible", "ly"} {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 && (suf != "ly" || len(w) >= 6) {
 			w = w[:len(w)-len(suf)]
 			break
 		}

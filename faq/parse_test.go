@@ -130,3 +130,26 @@ func TestUserLexicon(t *testing.T) {
 		t.Errorf("bad lexicon error = %v, want file:line", err)
 	}
 }
+
+// TestEnglishWords checks how English words become terms: suffixes that are
+// part of the word stay ("apply" is not "app", "really" is no "real"), and a
+// number written with its unit reads as the unit ("6MB" as "6 MB").
+func TestEnglishWords(t *testing.T) {
+	for w, want := range map[string]string{
+		"apply": "apply", "reply": "reply", "monthly": "month", "really": "really",
+		"filing": "fil", "files": "fil", "sites": "sit",
+	} {
+		if got := stem(w); got != want {
+			t.Errorf("stem(%q) = %q, want %q", w, got, want)
+		}
+	}
+	for w, want := range map[string]string{"6mb": "mb", "100kb": "kb", "ipv6": "ipv6", "2024": "2024", "mb": "mb", "4g5": "4g5"} {
+		if got := unitOf(w); got != want {
+			t.Errorf("unitOf(%q) = %q, want %q", w, got, want)
+		}
+	}
+	ix := seed(t)
+	if terms := ix.an.analyze("my photo is 6MB, too big?", nil); !strings.Contains(strings.Join(terms, " "), "mb") {
+		t.Errorf("analyze(6MB) = %q, want the unit mb among the terms", terms)
+	}
+}
