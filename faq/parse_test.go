@@ -149,7 +149,7 @@ func TestEnglishWords(t *testing.T) {
 		}
 	}
 	ix := seed(t)
-	if terms := ix.an.analyze("my photo is 6MB, too big?", nil); !strings.Contains(strings.Join(terms, " "), "mb") {
+	if terms := ix.an.analyze("my photo is 6MB, too big?", nil, nil); !strings.Contains(strings.Join(terms, " "), "mb") {
 		t.Errorf("analyze(6MB) = %q, want the unit mb among the terms", terms)
 	}
 }
