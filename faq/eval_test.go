@@ -184,6 +184,9 @@ var evalSets = []struct{ faq, file string }{
 	{"corpus", "testdata/corpus_a.jsonl"},
 	{"corpus", "testdata/corpus_b.jsonl"},
 	{"large", "testdata/large_a.jsonl"},
+	{"", "testdata/heldout_g.jsonl"},
+	{"corpus", "testdata/corpus_c.jsonl"},
+	{"large", "testdata/large_b.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

@@ -44,6 +44,11 @@ func TestAccuracy(t *testing.T) {
 		// misses were looked at since.
 		{"", []string{"testdata/heldout_f.jsonl"}, false, 0.82, 0.02, 0.90},
 		{"corpus", []string{"testdata/corpus_b.jsonl"}, false, 0.46, 0.08, 0.82},
+		// Written for this session's end, scored once, never used to choose
+		// anything.
+		{"", []string{"testdata/heldout_g.jsonl"}, false, 0.70, 0.03, 0.95},
+		{"corpus", []string{"testdata/corpus_c.jsonl"}, false, 0.43, 0.06, 0.87},
+		{"large", []string{"testdata/large_b.jsonl"}, false, 0.49, 0.04, 0.96},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
