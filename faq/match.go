@@ -185,6 +185,7 @@ type scratch struct {
 	ecov       []float32
 	nSpans     int     // spans the query used
 	concepts   []int32 // start and end in buf of each lexicon concept's terms
+	conceptOf  []int32 // buf position → its concept's start in concepts, -1 when none
 	termOf     []int32 // buf position → index in terms
 	factor     []float32
 }
@@ -290,7 +291,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var spans [maxSpans]span
 	clauses := splitClauses(q)
 	// Every clause's terms, one after another; ends[i] is where clause i's end.
-	s.buf, s.concepts = s.buf[:0], s.concepts[:0]
+	s.buf, s.concepts, s.termOf = s.buf[:0], s.concepts[:0], s.termOf[:0]
 	var endsBuf [maxClauses]int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
@@ -327,7 +328,15 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	if n > 2 {
 		spans[2].qt |= qts[ask-1]
 	}
-	in := 0 // the next lexicon concept of the query
+	s.conceptOf = s.conceptOf[:0]
+	for range s.buf {
+		s.conceptOf = append(s.conceptOf, -1)
+	}
+	for c := 0; c < len(s.concepts); c += 2 {
+		for pos := s.concepts[c]; pos < s.concepts[c+1]; pos++ {
+			s.conceptOf[pos] = int32(c)
+		}
+	}
 	for ci := range clauses {
 		var mask uint8 = 1
 		if n > 1 && ci == ask {
@@ -337,11 +346,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			mask |= 4
 		}
 		for pos := start(ends, ci); pos < ends[ci]; pos++ {
-			for in < len(s.concepts) && int(s.concepts[in+1]) <= pos {
-				in += 2
-			}
-			concept := in < len(s.concepts) && int(s.concepts[in]) <= pos
-			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, concept))
+			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, s.conceptOf[pos] >= 0))
 		}
 	}
 	ix.capConcepts(s)
@@ -433,52 +438,45 @@ const conceptCap = 1.6
 // only: how much of an entry's question a query says is unchanged.
 func (ix *Index) capConcepts(s *scratch) {
 	if len(s.concepts) == 0 {
-		s.termOf = s.termOf[:0]
 		return
-	}
-	// A concept the FAQ has a part of ("备案号" where it says 备案) is no
-	// concept it lacks: its unknown pairs weigh as any other.
-	for c := 0; c < len(s.concepts); c += 2 {
-		terms := s.termOf[s.concepts[c]:s.concepts[c+1]]
-		known := false
-		for _, ti := range terms {
-			known = known || s.terms[ti].id >= 0 && kindFactor(s.terms[ti].text) == 1
-		}
-		if !known {
-			continue
-		}
-		for _, ti := range terms {
-			if t := &s.terms[ti]; t.id < 0 && kindFactor(t.text) == 1 {
-				t.w = min(t.w, ix.unknownWeight(t.text, false))
-			}
-		}
 	}
 	s.factor = s.factor[:0]
 	for range s.terms {
 		s.factor = append(s.factor, 0)
 	}
-	in := 0 // the next concept
-	for pos, ti := range s.termOf {
-		for in < len(s.concepts) && int(s.concepts[in+1]) <= pos {
-			in += 2
+	for c := 0; c < len(s.concepts); c += 2 {
+		terms := s.termOf[s.concepts[c]:s.concepts[c+1]]
+		// A concept the FAQ has a part of ("备案号" where it says 备案) is no
+		// concept it lacks: its unknown pairs weigh as any other.
+		if slices.ContainsFunc(terms, func(ti int32) bool { return s.terms[ti].id >= 0 && kindFactor(s.terms[ti].text) == 1 }) {
+			for _, ti := range terms {
+				if t := &s.terms[ti]; t.id < 0 && kindFactor(t.text) == 1 {
+					t.w = min(t.w, ix.unknownWeight(t.text, false))
+				}
+			}
+		}
+		var sum, top float32
+		for _, ti := range terms {
+			sum += s.terms[ti].w
+			top = max(top, s.terms[ti].w)
 		}
 		f := float32(1)
-		if in < len(s.concepts) && int(s.concepts[in]) <= pos {
-			var sum, top float32
-			for _, tj := range s.termOf[s.concepts[in]:s.concepts[in+1]] {
-				sum += s.terms[tj].w
-				top = max(top, s.terms[tj].w)
-			}
-			if sum > conceptCap*top {
-				f = conceptCap * top / sum
-			}
+		if sum > conceptCap*top {
+			f = conceptCap * top / sum
 		}
-		s.factor[ti] = max(s.factor[ti], f)
+		for _, ti := range terms {
+			s.factor[ti] = max(s.factor[ti], f)
+		}
+	}
+	// A term the query also has outside every concept keeps its weight.
+	for pos, ti := range s.termOf {
+		if s.conceptOf[pos] < 0 {
+			s.factor[ti] = 1
+		}
 	}
 	for i := range s.terms {
 		s.terms[i].w *= s.factor[i]
 	}
-	s.termOf = s.termOf[:0]
 }
 
 // accumulate adds each known term's weight to the groups and variants that
