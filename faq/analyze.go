@@ -13,9 +13,10 @@ type analyzer struct {
 	f  folder
 	lx *lexicon
 	// surface holds the English words of the lexicon and the FAQ as
-	// written (not stemmed), by length, for typo correction; stems holds
-	// their stems.
-	surface map[int][]string
+	// written (not stemmed), for typo correction, by length and first
+	// letter and again by length and second letter (a typo rarely hits
+	// both); stems holds their stems.
+	surface map[surfKey][]string
 	stems   map[string]bool
 	// mixed rewrites lexicon variants that mix scripts ("icp证") before
 	// words are split; nil when there are none.
@@ -26,7 +27,7 @@ type analyzer struct {
 }
 
 func newAnalyzer(f folder, lx *lexicon) *analyzer {
-	return &analyzer{f: f, lx: lx, surface: map[int][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
+	return &analyzer{f: f, lx: lx, surface: map[surfKey][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
 }
 
 // learnWords records the English words of the lexicon and of the entries as
@@ -40,7 +41,10 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 		seen[w] = true
 		a.stems[stem(w)] = true
 		if len(w) >= 4 {
-			a.surface[len(w)] = append(a.surface[len(w)], w)
+			for pos := range 2 {
+				k := surfKey{n: len(w), pos: uint8(pos), b: w[pos]}
+				a.surface[k] = append(a.surface[k], w)
+			}
 		}
 	}
 	for w := range lx.words {
@@ -65,6 +69,14 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 	for _, ws := range a.surface {
 		slices.Sort(ws)
 	}
+}
+
+// surfKey buckets known English words for typo correction: length, and
+// the letter at pos (0 or 1).
+type surfKey struct {
+	n   int
+	pos uint8
+	b   byte
 }
 
 type tok struct {
@@ -297,15 +309,19 @@ func (a *analyzer) correct(w string) string {
 	if n >= 8 {
 		limit = 2
 	}
-	best, bestD := "", limit+1
+	best, bestD, bestL := "", limit+1, 0
 	for l := n - limit; l <= n+limit; l++ {
-		for _, k := range a.surface[l] {
-			// A typo rarely hits both of the first two letters.
-			if k[0] != w[0] && k[1] != w[1] {
-				continue
-			}
-			if d := editDistance(w, k, limit); d < bestD {
-				best, bestD = k, d
+		// A typo rarely hits both of the first two letters: the words that
+		// share the first, then those that share only the second.
+		for pos := range 2 {
+			for _, k := range a.surface[surfKey{n: l, pos: uint8(pos), b: w[pos]}] {
+				if pos == 1 && k[0] == w[0] {
+					continue
+				}
+				// Of two equally near, the shorter, then the first in order.
+				if d := editDistance(w, k, limit); d < bestD || d == bestD && l == bestL && k < best {
+					best, bestD, bestL = k, d, l
+				}
 			}
 		}
 	}

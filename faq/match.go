@@ -346,6 +346,11 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			mask |= 4
 		}
 		for pos := start(ends, ci); pos < ends[ci]; pos++ {
+			if s.conceptOf[pos] < 0 {
+				if h := ix.typoOf(s.buf, pos); h != "" {
+					fixTypo(s.buf, pos, h)
+				}
+			}
 			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, s.conceptOf[pos] >= 0))
 		}
 	}
@@ -380,6 +385,68 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 		tr.terms = slices.Clone(s.terms)
 	}
 	return spans, n
+}
+
+// typoOf returns the FAQ's character pair that the pair terms[pos] is a
+// typo of ("网占" for 网站, "成攻" for 成功; see pinyinIndex.homophone), or "".
+// Only a pair that is no word is read so, when the pairs it overlaps
+// (emitPiece puts them two before and two after it) are no words either: a
+// pair across two words ("填写一下" has 写一) is no typo, and a word the FAQ
+// lacks (老板) is meant as written.
+func (ix *Index) typoOf(terms []string, pos int) string {
+	t := terms[pos]
+	if len(t) != 6 || utf8.RuneCountInString(t) != 2 || !isHan([]rune(t)[0]) {
+		return ""
+	}
+	if _, ok := ix.voc.ids[t]; ok || wordIDF(t) > 0 {
+		return ""
+	}
+	word := func(p string) bool {
+		_, ok := ix.voc.ids[p]
+		return ok || wordIDF(p) > 0
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	if pos >= 2 {
+		if p := terms[pos-2]; utf8.RuneCountInString(p) == 2 {
+			if r, _ := utf8.DecodeLastRuneInString(p); r == first && word(p) {
+				return ""
+			}
+		}
+	}
+	if pos+2 < len(terms) {
+		if p := terms[pos+2]; utf8.RuneCountInString(p) == 2 {
+			if r, _ := utf8.DecodeRuneInString(p); r == last && word(p) {
+				return ""
+			}
+		}
+	}
+	h := ix.an.pinyin.homophone(t)
+	if h == "" || wordIDF(h) == 0 {
+		return ""
+	}
+	return h
+}
+
+// fixTypo puts pair h for the typo terms[pos] and, where it is, the
+// character that was mistyped: emitPiece wrote a pair's second character
+// just before it, its first one or two before that.
+func fixTypo(terms []string, pos int, h string) {
+	t := terms[pos]
+	terms[pos] = h
+	_, n := utf8.DecodeRuneInString(t)
+	if t[:n] == h[:n] {
+		if pos >= 1 && terms[pos-1] == t[n:] {
+			terms[pos-1] = h[n:]
+		}
+		return
+	}
+	for _, p := range []int{pos - 2, pos - 3} {
+		if p >= 0 && terms[p] == t[:n] {
+			terms[p] = h[:n]
+			return
+		}
+	}
 }
 
 // start returns where clause i's terms begin.

@@ -3,6 +3,7 @@ package faq
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -339,6 +340,53 @@ func TestLoadIsDeterministic(t *testing.T) {
 			if fmt.Sprint(a.Terms) != fmt.Sprint(b.Terms) || a.Result.Best.Score != b.Result.Best.Score {
 				t.Fatalf("Match(%q) differs between loads:\n%v %.4f\n%v %.4f", q, a.Terms, a.Result.Best.Score, b.Terms, b.Result.Best.Score)
 			}
+		}
+	}
+}
+
+// TestHomophoneTypos checks that a pair typed with the wrong character of
+// the same sound, as pinyin input methods offer them, is read as the FAQ's
+// pair, and that pairs across two words and words the FAQ lacks are left
+// as written.
+func TestHomophoneTypos(t *testing.T) {
+	ix := seed(t)
+	for typo, clean := range map[string]string{
+		"网占打不开咋回事":         "网站打不开咋回事",
+		"备案期见网站能访问吗":       "备案期间网站能访问吗",
+		"备按成攻当天为什么网战还是打不开": "备案成功当天为什么网站还是打不开",
+	} {
+		got, want := ix.Match(typo), ix.Match(clean)
+		if !want.Answered {
+			t.Fatalf("%q is not answered", clean)
+		}
+		if !got.Answered || got.Best.Entry.ID != want.Best.Entry.ID {
+			t.Errorf("%q: answered %v with %s, want %s as for %q", typo, got.Answered, idOf(got.Best.Entry), want.Best.Entry.ID, clean)
+		}
+	}
+	// The docs corpus has pairs that sound like each of these.
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skip("docs corpus not present")
+	}
+	ix = loadEval(t, "corpus", Options{})
+	for _, tc := range []struct {
+		query, pair string
+		typo        bool
+	}{
+		{"网占打不开", "网占", true},
+		{"用笔记本打开", "记本", false}, // inside 笔记本 (基本 sounds the same)
+		{"主题能不能改", "主题", false}, // a word, meant as written (主体)
+		{"备案期间", "备案", false},   // the FAQ's own
+	} {
+		terms := ix.an.analyze(ix.f.fold(tc.query), nil, nil)
+		pos := slices.Index(terms, tc.pair)
+		if pos < 0 {
+			t.Fatalf("%q has no pair %q: %q", tc.query, tc.pair, terms)
+		}
+		if h := ix.an.pinyin.homophone(tc.pair); h == "" && tc.pair != "备案" {
+			t.Fatalf("no pair of the corpus sounds like %q", tc.pair)
+		}
+		if h := ix.typoOf(terms, pos); (h != "") != tc.typo {
+			t.Errorf("%q: %q read as %q", tc.query, tc.pair, h)
 		}
 	}
 }

@@ -25,12 +25,14 @@ type pinyinIndex struct {
 	// pairs maps the joined pinyin of two syllables to the FAQ's character
 	// pairs read that way, most frequent first.
 	pairs map[string][]string
+	// readings holds each character's toneless readings.
+	readings map[rune][]string
 }
 
 // newPinyinIndex indexes the pinyin of the Han pairs among terms.
 func newPinyinIndex(terms map[string]int32) *pinyinIndex {
 	readings := map[rune][]string{}
-	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}}
+	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}, readings: readings}
 	for line := range strings.Lines(pinyinTable) {
 		if strings.HasPrefix(line, "#") {
 			continue
@@ -91,6 +93,36 @@ func (a *analyzer) readPinyin(w string) string {
 		b.WriteString(cands[0][n:])
 	}
 	return b.String()
+}
+
+// homophone returns the FAQ's character pair that pair, which the FAQ does
+// not have, is most likely a typo of: a pinyin input method offers
+// characters of the same sound, so "备按" or "其间" is typed for 备案 or
+// 期间. The two must share one character in its place and the other must
+// sound the same, and only one pair of the FAQ may fit; "" otherwise.
+func (px *pinyinIndex) homophone(pair string) string {
+	if px == nil || len(pair) != 6 || utf8.RuneCountInString(pair) != 2 {
+		return ""
+	}
+	r1, n := utf8.DecodeRuneInString(pair)
+	r2, _ := utf8.DecodeRuneInString(pair[n:])
+	found := ""
+	for _, a := range px.readings[r1] {
+		for _, b := range px.readings[r2] {
+			for _, c := range px.pairs[a+b] {
+				c1, m := utf8.DecodeRuneInString(c)
+				c2, _ := utf8.DecodeRuneInString(c[m:])
+				if (c1 == r1) == (c2 == r2) || c == found {
+					continue // both differ, or neither
+				}
+				if found != "" {
+					return "" // two fit: no telling which was meant
+				}
+				found = c
+			}
+		}
+	}
+	return found
 }
 
 // segment splits w into pinyin syllables, preferring fewer, longer ones;
