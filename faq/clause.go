@@ -9,9 +9,31 @@ import (
 // rest joins the last.
 const maxClauses = 16
 
-// longClause is the length in runes from which a sentence is split further
-// at its commas.
+// longClause is the length (see textLen) from which a sentence is split
+// further at its commas.
 const longClause = 24
+
+// textLen is how long s reads: a Han character counts one, an English word
+// two (a word says about what two characters do, and an English sentence
+// would be split at every comma if its letters were counted).
+func textLen(s string) int {
+	n, inWord := 0, false
+	for _, r := range s {
+		switch {
+		case isHan(r):
+			n++
+			inWord = false
+		case r < utf8.RuneSelf && isWordRune(r):
+			if !inWord {
+				n += 2
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return n
+}
 
 // splitClauses splits a message into its sentences, and long sentences into
 // clauses at commas, so that the clause that asks can be scored apart from
@@ -33,7 +55,7 @@ func splitClauses(q string) []string {
 		case '。', '！', '？', '!', '?', '；', ';', '\n', '…':
 			flush(i + utf8.RuneLen(r))
 		case '，', ',', '、':
-			if utf8.RuneCountInString(q[start:i]) >= longClause/2 && utf8.RuneCountInString(q) >= longClause {
+			if textLen(q[start:i]) >= longClause/2 && textLen(q) >= longClause {
 				flush(i + utf8.RuneLen(r))
 			}
 		case '.':
