@@ -425,7 +425,10 @@ func isASCIIWord(t string) bool {
 // 服务号) counts half.
 func (ix *Index) weight(t string, localIDF float64) float64 {
 	w := localIDF * kindFactor(t)
-	if kindFactor(t) != 1 || isASCIIWord(t) {
+	if isASCIIWord(t) {
+		return w * float64(ix.p.englishFactor(t))
+	}
+	if kindFactor(t) != 1 {
 		return w
 	}
 	if ix.lx.inCanon[t] {

@@ -132,6 +132,9 @@ type params struct {
 	// sentenceWeight is how much a query term found in the answer sentence
 	// that best fits the query counts against one in the question.
 	sentenceWeight float32
+	// english1 and english2 scale an English word of commonEnglish's first
+	// and second tier.
+	english1, english2 float32
 	// marginLog adds to minMargin per natural log of the number of entry
 	// ids: the more entries, the more often two of them are close, and the
 	// more a lead must be to mean the best one is meant.
@@ -143,7 +146,19 @@ var defaultParams = params{
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
 	typeMismatch: 0.9, spanFactor: 0.85, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
-	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015,
+	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5,
+}
+
+// englishFactor is how much of its weight the English word (stem) t keeps:
+// less the more general it is (see commonEnglish).
+func (p params) englishFactor(t string) float32 {
+	switch englishTier[t] {
+	case 1:
+		return p.english1
+	case 2:
+		return p.english2
+	}
+	return 1
 }
 
 type scored struct {
@@ -873,7 +888,7 @@ func (ix *Index) unknownWeight(t string, concept bool) float32 {
 	top := ix.voc.unknown[1]
 	switch {
 	case isASCIIWord(t):
-		return top * ix.p.unknownLatin
+		return top * ix.p.unknownLatin * ix.p.englishFactor(t)
 	case kindFactor(t) != 1:
 		return ix.voc.unknown[0] * ix.p.unknownChar
 	}

@@ -148,7 +148,37 @@ func TestEnglishWords(t *testing.T) {
 			t.Errorf("unitOf(%q) = %q, want %q", w, got, want)
 		}
 	}
+	// General words weigh little; the words a hosting or filing FAQ is
+	// about, and whatever shares their stem, weigh in full.
+	for _, w := range []string{"every", "own", "thing", "whatever"} {
+		if englishTier[stem(w)] != 1 {
+			t.Errorf("%q is not in the first tier of general English", w)
+		}
+	}
+	for _, w := range []string{"exist", "recently", "colleague"} {
+		if englishTier[stem(w)] != 2 {
+			t.Errorf("%q is not in the second tier of general English", w)
+		}
+	}
+	for _, w := range []string{"domain", "website", "site", "sites", "server", "hosted", "account", "password", "email",
+		"phone", "name", "file", "filing", "record", "certificate", "photo", "upload", "price", "fee", "cost", "free",
+		"order", "access", "open", "blocked", "verify", "review", "approved", "rejected", "submit", "apply", "register",
+		"change", "update", "cancel", "delete", "transfer", "renew", "expired", "connect", "network", "error", "failed",
+		"status", "long", "days", "company", "business", "personal", "time", "user", "license", "number", "content",
+		"address", "information", "region", "province", "owner", "type", "limit", "size", "format", "page", "link",
+		"mobile", "app", "code", "data", "service", "product", "provider", "public", "valid", "legal", "required",
+		"allowed", "support", "available", "step", "process", "deadline"} {
+		if tier := englishTier[stem(w)]; tier != 0 {
+			t.Errorf("%q (stem %q) is in tier %d of general English: it names what a FAQ is about", w, stem(w), tier)
+		}
+	}
 	ix := seed(t)
+	if got, want := ix.weight("every", 5), 5*float64(ix.p.english1); got != want {
+		t.Errorf("weight(every) = %v, want %v", got, want)
+	}
+	if got := ix.weight("miit", 5); got != 5 {
+		t.Errorf("weight(miit) = %v, want 5", got)
+	}
 	if terms := ix.an.analyze("my photo is 6MB, too big?", nil, nil); !strings.Contains(strings.Join(terms, " "), "mb") {
 		t.Errorf("analyze(6MB) = %q, want the unit mb among the terms", terms)
 	}

@@ -18,8 +18,14 @@ var tuneSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_b.jsonl"},
 	{"", "testdata/heldout_c.jsonl"},
 	{"", "testdata/heldout_d.jsonl"},
+	{"", "testdata/heldout_e.jsonl"},
+	{"", "testdata/heldout_f.jsonl"},
+	{"", "testdata/heldout_g.jsonl"},
 	{"corpus", "testdata/corpus_a.jsonl"},
+	{"corpus", "testdata/corpus_b.jsonl"},
+	{"corpus", "testdata/corpus_c.jsonl"},
 	{"large", "testdata/large_a.jsonl"},
+	{"large", "testdata/large_b.jsonl"},
 }
 
 // objective rewards right answers and declined out-of-scope questions and
@@ -94,6 +100,8 @@ func TestTune(t *testing.T) {
 		{"offCore", []float64{0.7, 0.85}, func(p *params, v float64) { p.offCore = v }},
 		{"spanFactor", []float64{0.85, 0.95}, func(p *params, v float64) { p.spanFactor = v }},
 		{"typeMismatch", []float64{0.8, 0.9}, func(p *params, v float64) { p.typeMismatch = v }},
+		{"english1", []float64{0.1, 0.2, 0.35}, func(p *params, v float64) { p.english1 = float32(v) }},
+		{"english2", []float64{0.35, 0.5, 0.7}, func(p *params, v float64) { p.english2 = float32(v) }},
 	}
 	if os.Getenv("TUNE") == "coord" {
 		// Coordinate descent: one constant at a time, a few rounds.

@@ -39,3 +39,44 @@ func wordIDF(w string) float64 {
 	}
 	return 0
 }
+
+// commonEnglish lists general English words by how little they say: tier 1
+// the emptiest (every, own, thing), tier 2 common words that name no subject
+// (exist, recently, reason). English has no background table like words2,
+// and in a FAQ whose English part is small a word like "every" is as rare as
+// its most telling term; these tiers weigh such words as Chinese words of
+// their frequency weigh. Written for the product from general knowledge of
+// English; words a hosting, domain or filing FAQ could be about are left
+// out.
+//
+//go:embed data/common_en.txt
+var commonEnglish string
+
+// englishTier maps the stems of commonEnglish's words to their tier.
+var englishTier = func() map[string]uint8 {
+	m := map[string]uint8{}
+	tier := uint8(0)
+	for line := range strings.Lines(commonEnglish) {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+			continue
+		case line == "[1]":
+			tier = 1
+			continue
+		case line == "[2]":
+			tier = 2
+			continue
+		}
+		for _, w := range strings.Split(line, ",") {
+			if w = strings.TrimSpace(w); w == "" || tier == 0 {
+				continue
+			}
+			st := stem(w)
+			if t, ok := m[st]; !ok || tier < t {
+				m[st] = tier
+			}
+		}
+	}
+	return m
+}()
