@@ -50,6 +50,11 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 	for w := range lx.words {
 		add(w)
 	}
+	// General English is known too: "begining" is a typo of beginning, not
+	// of a place the FAQ names (Beijing).
+	for _, w := range englishWords {
+		add(w)
+	}
 	words := func(s string) {
 		for _, w := range strings.FieldsFunc(a.f.fold(s), func(r rune) bool { return !isWordRune(r) || r >= utf8.RuneSelf }) {
 			if w = strings.Trim(w, "'"); w != "" {

@@ -176,6 +176,16 @@ func TestEnglishWords(t *testing.T) {
 	if got, want := ix.weight("every", 5), 5*float64(ix.p.english1); got != want {
 		t.Errorf("weight(every) = %v, want %v", got, want)
 	}
+	// Typos are corrected to general English words too, and these are not
+	// corrected to an FAQ's words.
+	for typo, want := range map[string]string{"begining": "beginning", "anwser": "answer"} {
+		if got := ix.an.correct(typo); got != want {
+			t.Errorf("correct(%q) = %q, want %q", typo, got, want)
+		}
+	}
+	if !ix.an.stems[stem("beginning")] {
+		t.Error("beginning is not a known word: it would be corrected")
+	}
 	if got := ix.weight("miit", 5); got != 5 {
 		t.Errorf("weight(miit) = %v, want 5", got)
 	}

@@ -52,6 +52,9 @@ func wordIDF(w string) float64 {
 //go:embed data/common_en.txt
 var commonEnglish string
 
+// englishWords lists commonEnglish's words as written.
+var englishWords []string
+
 // englishTier maps the stems of commonEnglish's words to their tier.
 var englishTier = func() map[string]uint8 {
 	m := map[string]uint8{}
@@ -72,6 +75,7 @@ var englishTier = func() map[string]uint8 {
 			if w = strings.TrimSpace(w); w == "" || tier == 0 {
 				continue
 			}
+			englishWords = append(englishWords, w)
 			st := stem(w)
 			if t, ok := m[st]; !ok || tier < t {
 				m[st] = tier
