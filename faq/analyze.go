@@ -17,6 +17,10 @@ type analyzer struct {
 	// letter and again by length and second letter (a typo rarely hits
 	// both); stems holds their stems.
 	surface map[surfKey][]string
+	// del1 maps each known word (of four letters or more) and each spelling
+	// of it with one letter left out to the words, so that the words one
+	// edit from a typo are found without a scan (see correct).
+	del1 map[string][]string
 	stems   map[string]bool
 	// mixed rewrites lexicon variants that mix scripts ("icp证") before
 	// words are split; nil when there are none.
@@ -27,7 +31,7 @@ type analyzer struct {
 }
 
 func newAnalyzer(f folder, lx *lexicon) *analyzer {
-	return &analyzer{f: f, lx: lx, surface: map[surfKey][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
+	return &analyzer{f: f, lx: lx, surface: map[surfKey][]string{}, del1: map[string][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
 }
 
 // learnWords records the English words of the lexicon and of the entries as
@@ -44,6 +48,13 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 			for pos := range 2 {
 				k := surfKey{n: len(w), pos: uint8(pos), b: w[pos]}
 				a.surface[k] = append(a.surface[k], w)
+			}
+			a.del1[w] = append(a.del1[w], w)
+			for i := range len(w) {
+				if i == 0 || w[i] != w[i-1] { // "bookk" less one k is one spelling
+					d := w[:i] + w[i+1:]
+					a.del1[d] = append(a.del1[d], w)
+				}
 			}
 		}
 	}
@@ -315,18 +326,39 @@ func (a *analyzer) correct(w string) string {
 		limit = 2
 	}
 	best, bestD, bestL := "", limit+1, 0
+	try := func(k string) {
+		// A typo rarely hits both of the first two letters.
+		if k[0] != w[0] && k[1] != w[1] {
+			return
+		}
+		// Of two equally near, the shorter, then the first in order.
+		if d := editDistance(w, k, limit); d < bestD || d == bestD && (len(k) < bestL || len(k) == bestL && k < best) {
+			best, bestD, bestL = k, d, len(k)
+		}
+	}
+	if limit == 1 {
+		// A word one edit away is w with a letter more (w is one of its
+		// spellings less a letter), w less a letter, or shares with w a
+		// spelling less a letter (a letter changed, or two swapped).
+		for _, k := range a.del1[w] {
+			try(k)
+		}
+		for i := range len(w) {
+			for _, k := range a.del1[w[:i]+w[i+1:]] {
+				try(k)
+			}
+		}
+		return best
+	}
 	for l := n - limit; l <= n+limit; l++ {
-		// A typo rarely hits both of the first two letters: the words that
-		// share the first, then those that share only the second.
+		// The words that share the first letter, then those that share
+		// only the second.
 		for pos := range 2 {
 			for _, k := range a.surface[surfKey{n: l, pos: uint8(pos), b: w[pos]}] {
 				if pos == 1 && k[0] == w[0] {
 					continue
 				}
-				// Of two equally near, the shorter, then the first in order.
-				if d := editDistance(w, k, limit); d < bestD || d == bestD && l == bestL && k < best {
-					best, bestD, bestL = k, d, l
-				}
+				try(k)
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package faq
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +193,59 @@ func TestEnglishWords(t *testing.T) {
 	}
 	if terms := ix.an.analyze("my photo is 6MB, too big?", nil, nil); !strings.Contains(strings.Join(terms, " "), "mb") {
 		t.Errorf("analyze(6MB) = %q, want the unit mb among the terms", terms)
+	}
+}
+
+// TestCorrectFindsNearestWord checks that typo correction, which looks up
+// the known words one edit away through their spellings less a letter,
+// finds what comparing the typo with every known word finds.
+func TestCorrectFindsNearestWord(t *testing.T) {
+	a := seed(t).an
+	var known []string
+	for _, ws := range a.surface {
+		known = append(known, ws...)
+	}
+	slices.Sort(known)
+	known = slices.Compact(known)
+	scan := func(w string) string {
+		limit := 1
+		if len(w) >= 8 {
+			limit = 2
+		}
+		best, bestD := "", limit+1
+		for _, k := range known {
+			if k[0] != w[0] && k[1] != w[1] {
+				continue
+			}
+			d := editDistance(w, k, limit)
+			if d < bestD || d == bestD && (len(k) < len(best) || len(k) == len(best) && k < best) {
+				best, bestD = k, d
+			}
+		}
+		return best
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 3000 {
+		w := []byte(known[rng.IntN(len(known))])
+		p := rng.IntN(len(w))
+		switch i % 4 {
+		case 0: // a letter changed
+			w[p] = byte('a' + rng.IntN(26))
+		case 1: // a letter left out
+			w = slices.Delete(w, p, p+1)
+		case 2: // a letter more
+			w = slices.Insert(w, p, byte('a'+rng.IntN(26)))
+		case 3: // two swapped
+			if p+1 < len(w) {
+				w[p], w[p+1] = w[p+1], w[p]
+			}
+		}
+		typo := string(w)
+		if len(typo) < 4 || a.stems[stem(typo)] {
+			continue
+		}
+		if got, want := a.correct(typo), scan(typo); got != want {
+			t.Errorf("correct(%q) = %q, want %q", typo, got, want)
+		}
 	}
 }
