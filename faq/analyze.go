@@ -20,8 +20,8 @@ type analyzer struct {
 	// del1 maps each known word (of four letters or more) and each spelling
 	// of it with one letter left out to the words, so that the words one
 	// edit from a typo are found without a scan (see correct).
-	del1 map[string][]string
-	stems   map[string]bool
+	del1  map[string][]string
+	stems map[string]bool
 	// mixed rewrites lexicon variants that mix scripts ("icp证") before
 	// words are split; nil when there are none.
 	mixed *strings.Replacer
