@@ -140,15 +140,16 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 			}
 			if w := unitOf(strings.Trim(s[i:j], "'")); w != "" {
 				st := stem(w)
-				if fixTypos && !a.stems[st] {
-					if py := a.readPinyin(w); py != "" {
+				if fixTypos {
+					han, word := a.reading(w)
+					if han != "" {
 						// Pinyin of the FAQ's words: read as Chinese.
-						dst = emitPiece(py, dst)
+						dst = emitPiece(han, dst)
 						i = j
 						continue
 					}
-					if c := a.correct(w); c != "" {
-						st = stem(c)
+					if word != "" {
+						st = stem(word)
 					}
 				}
 				toks = append(toks, tok{s: st})
@@ -312,6 +313,20 @@ func emitPiece(piece string, dst []string) []string {
 		prev = i
 	}
 	return dst
+}
+
+// reading returns what an English word w of a query is read as when it is
+// no word the FAQ, the lexicon or general English knows: Chinese (han) when
+// it spells pinyin of the FAQ's words, else the known word it is a typo of;
+// both "" when w is read as written.
+func (a *analyzer) reading(w string) (han, word string) {
+	if a.stems[stem(w)] {
+		return "", ""
+	}
+	if py := a.readPinyin(w); py != "" {
+		return py, ""
+	}
+	return "", a.correct(w)
 }
 
 // correct returns the known word within one edit of w (two for long words),

@@ -3,6 +3,8 @@ package faq
 import (
 	"slices"
 	"sort"
+	"strings"
+	"unicode/utf8"
 )
 
 // Explanation says how a query was read and why the top entries scored as
@@ -15,11 +17,17 @@ type Explanation struct {
 	// as the question (-1 when the query was read whole).
 	Clauses []string
 	Asking  int
+	// Readings are the words of the query read as other than written:
+	// typos, pinyin, characters of the same sound.
+	Readings []Reading
 	// Terms are the query's terms with their weights.
 	Terms []TermWeight
 	// Entries are the best entries, best first.
 	Entries []EntryScore
 }
+
+// Reading is a word of a query (From) and what it was read as (To).
+type Reading struct{ From, To string }
 
 // TermWeight is one term of a query.
 type TermWeight struct {
@@ -55,6 +63,7 @@ type trace struct {
 	clauses []string
 	asking  int
 	terms   []qterm
+	reads   []Reading // pairs read as a pair of the same sound
 	top     [maxSuggestions + 1]scored
 	rows    map[int32][maxSpans]traceRow
 }
@@ -80,6 +89,19 @@ func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
 	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking}
+	for _, w := range strings.FieldsFunc(ix.f.fold(truncate(query, maxQueryBytes)), func(r rune) bool { return !isWordRune(r) || r >= utf8.RuneSelf }) {
+		if w = unitOf(strings.Trim(w, "'")); w == "" {
+			continue
+		}
+		if han, word := ix.an.reading(w); han != "" || word != "" {
+			ex.Readings = append(ex.Readings, Reading{w, han + word})
+		}
+	}
+	for _, r := range tr.reads {
+		if !slices.Contains(ex.Readings, r) {
+			ex.Readings = append(ex.Readings, r)
+		}
+	}
 	for _, t := range tr.terms {
 		ex.Terms = append(ex.Terms, TermWeight{t.text, float64(t.w), t.id >= 0})
 	}

@@ -352,6 +352,18 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			s.conceptOf[pos] = int32(c)
 		}
 	}
+	// Pairs typed with a character of the same sound, before any term is
+	// taken: the fix may change the character before the pair too.
+	for pos := range s.buf {
+		if s.conceptOf[pos] < 0 {
+			if h := ix.typoOf(s.buf, pos); h != "" {
+				if tr != nil {
+					tr.reads = append(tr.reads, Reading{s.buf[pos], h})
+				}
+				fixTypo(s.buf, pos, h)
+			}
+		}
+	}
 	for ci := range clauses {
 		var mask uint8 = 1
 		if n > 1 && ci == ask {
@@ -361,11 +373,6 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			mask |= 4
 		}
 		for pos := start(ends, ci); pos < ends[ci]; pos++ {
-			if s.conceptOf[pos] < 0 {
-				if h := ix.typoOf(s.buf, pos); h != "" {
-					fixTypo(s.buf, pos, h)
-				}
-			}
 			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, s.conceptOf[pos] >= 0))
 		}
 	}

@@ -25,8 +25,16 @@ type explainOutput struct {
 	ChannelAnswerAt float64        `json:"channel_answer_at"`
 	Clauses         []string       `json:"clauses"`
 	Asking          int            `json:"asking"`
+	Readings        []explainRead  `json:"readings"`
 	Terms           []explainTerm  `json:"terms"`
 	Entries         []explainEntry `json:"entries"`
+}
+
+// explainRead is a word of the query read as another: a typo, pinyin, a
+// character of the same sound.
+type explainRead struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 type explainTerm struct {
@@ -73,7 +81,10 @@ func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 	out := explainOutput{Query: q, Result: askJSON(q, ex.Result),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
 		Clauses: nonNil(ex.Clauses), Asking: ex.Asking,
-		Terms: []explainTerm{}, Entries: []explainEntry{}}
+		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{}}
+	for _, r := range ex.Readings {
+		out.Readings = append(out.Readings, explainRead{r.From, r.To})
+	}
 	for _, t := range ex.Terms {
 		out.Terms = append(out.Terms, explainTerm{t.Term, round3(t.Weight), t.Known})
 	}
@@ -110,6 +121,15 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 			}
 			fmt.Fprintf(b, "  %s %d. %s\n", mark, i+1, oneLine(c))
 		}
+	}
+
+	if len(ex.Readings) > 0 {
+		var items []string
+		for _, r := range ex.Readings {
+			items = append(items, r.From+" → "+r.To)
+		}
+		b.WriteString("read as (typos, pinyin, characters of the same sound):\n")
+		wrapItems(b, items)
 	}
 
 	var known, unknown []string

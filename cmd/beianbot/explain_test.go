@@ -172,7 +172,7 @@ func TestAskExplainJSON(t *testing.T) {
 		m    map[string]json.RawMessage
 		want []string
 	}{
-		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "entries", "query", "result", "terms"}},
+		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "entries", "query", "readings", "result", "terms"}},
 		{"entry", raw.Entries[0], []string{"entry_coverage", "id", "in_answer", "in_phrasings", "in_question", "lang",
 			"penalty", "query_coverage", "question", "raw", "score", "span"}},
 		{"term", raw.Terms[0], []string{"known", "term", "weight"}},
@@ -230,6 +230,31 @@ func TestAskExplainJSON(t *testing.T) {
 		if e.InQuestion == nil || e.InPhrasings == nil || e.InAnswer == nil {
 			t.Errorf("entry %s: a term list is null, want []", e.ID)
 		}
+	}
+}
+
+// TestAskExplainReadings checks that explain says which words it read as
+// others: an English typo, pinyin, a character of the same sound.
+func TestAskExplainReadings(t *testing.T) {
+	code, out, errOut := runCLI(t, env(nil), "", "ask", "--explain", "--json", "网占打不开，can a persn open a luntan")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var got explainOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []explainRead{{"persn", "person"}, {"luntan", "论坛"}, {"网占", "网站"}}
+	if diff := cmp.Diff(want, got.Readings); diff != "" {
+		t.Errorf("readings (-want +got):\n%s", diff)
+	}
+	code, out, _ = runCLI(t, env(nil), "", "ask", "--explain", "论坛怎么备案")
+	if code != exitOK || strings.Contains(out, "read as") {
+		t.Errorf("a query read as written reports readings:\n%s", out)
+	}
+	code, out, _ = runCLI(t, env(nil), "", "ask", "--explain", "can a persn open a luntan")
+	if code != exitOK || !strings.Contains(out, "persn → person") {
+		t.Errorf("the text report does not say persn was read as person:\n%s", out)
 	}
 }
 
