@@ -55,9 +55,11 @@ type variant struct {
 // Index is a loaded FAQ with every matching structure precomputed. It is
 // safe for concurrent use; Match does no set-up work.
 type Index struct {
-	entries []*Entry
-	byKey   map[[2]string]*Entry
-	groups  []group
+	// qualifier holds the terms of the lexicon's [modifier] words.
+	qualifier map[string]bool
+	entries   []*Entry
+	byKey     map[[2]string]*Entry
+	groups    []group
 	// topic maps a group to its topic: groups whose questions are the same
 	// (copies of a page, cn/intl editions) share one, and never compete.
 	topic    []int32
@@ -366,6 +368,16 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 	}
 	v.subject = ix.flag(ix.lx.subject)
 	v.weak = ix.flag(ix.lx.modifier)
+	// A qualifier the FAQ lacks (周末 in "we moved last weekend") is told of
+	// the story, not the question: it weighs as any word, not as a concept.
+	ix.qualifier = map[string]bool{}
+	for _, w := range ix.lx.modifier {
+		for _, t := range ix.an.analyzeDoc(w, nil) {
+			if kindFactor(t) == 1 {
+				ix.qualifier[t] = true
+			}
+		}
+	}
 	for t, ti := range v.ids {
 		v.weak[ti] = v.weak[ti] || kindFactor(t) != 1
 	}

@@ -373,7 +373,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			mask |= 4
 		}
 		for pos := start(ends, ci); pos < ends[ci]; pos++ {
-			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, s.conceptOf[pos] >= 0))
+			s.termOf = append(s.termOf, ix.addTerm(s, s.buf[pos], mask, s.conceptOf[pos] >= 0 && !ix.qualifier[s.buf[pos]]))
 		}
 	}
 	ix.capConcepts(s)

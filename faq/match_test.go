@@ -390,3 +390,26 @@ func TestHomophoneTypos(t *testing.T) {
 		}
 	}
 }
+
+// TestStoryWordsWeighLittle checks that a qualifier of the lexicon's the FAQ
+// lacks (周末, the day of a story) weighs as a word, not as a concept the
+// question is about (费用, which the seed FAQ lacks too).
+func TestStoryWordsWeighLittle(t *testing.T) {
+	ix := seed(t)
+	weight := func(q, term string) float64 {
+		for _, tw := range ix.Explain(q).Terms {
+			if tw.Term == term {
+				if tw.Known {
+					t.Fatalf("%q: the seed FAQ has %s", q, term)
+				}
+				return tw.Weight
+			}
+		}
+		t.Fatalf("%q has no term %s", q, term)
+		return 0
+	}
+	story, concept := weight("我们周末迁了服务器，网站打不开了", "周末"), weight("备案费用是多少", "费用")
+	if story >= 0.6*concept {
+		t.Errorf("周末 weighs %.2f, 费用 %.2f: a story's day weighs as much as what a question asks", story, concept)
+	}
+}

@@ -42,7 +42,9 @@ func wordIDF(w string) float64 {
 
 // commonEnglish lists general English words by how little they say: tier 1
 // the emptiest (every, own, thing), tier 2 common words that name no subject
-// (exist, recently, reason). English has no background table like words2,
+// (exist, recently, reason); tier 0 lists words that name what a FAQ can be
+// about (step, domain, refund), known so that typo correction leaves them
+// be; their weight is what the FAQ gives them. English has no background table like words2,
 // and in a FAQ whose English part is small a word like "every" is as rare as
 // its most telling term; these tiers weigh such words as Chinese words of
 // their frequency weigh. Written for the product from general knowledge of
@@ -58,27 +60,24 @@ var englishWords []string
 // englishTier maps the stems of commonEnglish's words to their tier.
 var englishTier = func() map[string]uint8 {
 	m := map[string]uint8{}
-	tier := uint8(0)
+	tier := -1
 	for line := range strings.Lines(commonEnglish) {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "" || strings.HasPrefix(line, "#"):
 			continue
-		case line == "[1]":
-			tier = 1
-			continue
-		case line == "[2]":
-			tier = 2
+		case line == "[0]", line == "[1]", line == "[2]":
+			tier = int(line[1] - '0')
 			continue
 		}
 		for _, w := range strings.Split(line, ",") {
-			if w = strings.TrimSpace(w); w == "" || tier == 0 {
+			if w = strings.TrimSpace(w); w == "" || tier < 0 {
 				continue
 			}
 			englishWords = append(englishWords, w)
 			st := stem(w)
-			if t, ok := m[st]; !ok || tier < t {
-				m[st] = tier
+			if t, ok := m[st]; tier > 0 && (!ok || uint8(tier) < t) {
+				m[st] = uint8(tier)
 			}
 		}
 	}
