@@ -37,7 +37,9 @@
 // ways to ask an entry, for FAQs whose files the team cannot edit.
 // Variants are compared after folding (width, case, traditional
 // characters) and, for English, word stemming. A later file adds to an
-// earlier one; a variant listed twice takes the later canonical form.
+// earlier one and may map a variant anew; within one file, two variants
+// that read alike ("run" and "running", stemmed) must map to one canonical
+// form, or the file is refused with both lines named.
 package faq
 
 // Entry is one question and its answer in one language.

@@ -41,9 +41,29 @@ func newLexicon() *lexicon {
 func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 	var probs []Problem
 	section := ""
+	n := 0
+	// What each variant of this file is looked up by: two variants that
+	// read alike ("run", "running") and map to two concepts would leave
+	// one of them quietly unused.
+	type use struct {
+		canon, text string
+		line        int
+	}
+	uses := map[string]use{}
+	add := func(v, canon string) {
+		k := lx.add(f, v, canon)
+		if k == "" {
+			return
+		}
+		c := f.fold(canon)
+		if u, ok := uses[k]; ok && u.canon != c {
+			probs = append(probs, Problem{name, n, fmt.Sprintf("%q reads as %q of line %d, which maps to %s; here it maps to %s", v, u.text, u.line, orStop(u.canon), orStop(c))})
+			return
+		}
+		uses[k] = use{c, v, n}
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	n := 0
 	for sc.Scan() {
 		n++
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
@@ -65,13 +85,13 @@ func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 				probs = append(probs, Problem{name, n, "want: canonical = variant, variant, …"})
 				continue
 			}
-			lx.add(f, canon, canon)
+			add(canon, canon)
 			for _, v := range splitAny(vars, ",，、") {
-				lx.add(f, v, canon)
+				add(v, canon)
 			}
 		case "stop":
 			for _, v := range splitAny(line, ",，、") {
-				lx.add(f, v, "")
+				add(v, "")
 			}
 		case "subject":
 			for _, v := range splitAny(line, ",，、") {
@@ -100,6 +120,14 @@ func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 	return probs
 }
 
+// orStop names a canonical form in a problem: "" is [stop].
+func orStop(canon string) string {
+	if canon == "" {
+		return "[stop]"
+	}
+	return canon
+}
+
 func splitAny(s, seps string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
@@ -110,8 +138,9 @@ func splitAny(s, seps string) []string {
 	return out
 }
 
-// add maps variant v to canonical form canon ("" drops it).
-func (lx *lexicon) add(f folder, v, canon string) {
+// add maps variant v to canonical form canon ("" drops it) and returns the
+// form it is looked up by (folded; English stemmed), "" when none.
+func (lx *lexicon) add(f folder, v, canon string) string {
 	v = f.fold(v)
 	if canon != "" {
 		canon = f.fold(canon)
@@ -122,15 +151,16 @@ func (lx *lexicon) add(f folder, v, canon string) {
 	if langOf(v) == "zh" && strings.IndexFunc(v, func(r rune) bool { return r < 0x80 && isWordRune(r) }) >= 0 {
 		// Mixed scripts ("icp证"): rewritten as text before words are split.
 		lx.mixed[v] = canon
-		return
+		return v
 	}
 	if langOf(v) == "zh" {
 		v = strings.Join(strings.Fields(v), "")
 		if n := utf8.RuneCountInString(v); n > 0 {
 			lx.han[v] = canon
 			lx.hanMax = max(lx.hanMax, n)
+			return v
 		}
-		return
+		return ""
 	}
 	var words []string
 	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !isWordRune(r) }) {
@@ -138,13 +168,15 @@ func (lx *lexicon) add(f folder, v, canon string) {
 		words = append(words, stem(w))
 	}
 	if len(words) == 0 {
-		return
+		return ""
 	}
-	lx.latin[strings.Join(words, " ")] = canon
+	key := strings.Join(words, " ")
+	lx.latin[key] = canon
 	if len(words) > 1 {
 		lx.leads[words[0]] = true
 	}
 	lx.latinMax = max(lx.latinMax, len(words))
+	return key
 }
 
 // mixedReplacer rewrites mixed-script variants to their canonical forms,

@@ -131,6 +131,19 @@ func TestUserLexicon(t *testing.T) {
 	if _, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex}}); err == nil || !strings.Contains(err.Error(), "lex.txt:1:") {
 		t.Errorf("bad lexicon error = %v, want file:line", err)
 	}
+	// Two variants of one file that read alike ("run", stemmed "running")
+	// cannot map to two concepts; a later file may map one anew.
+	writeFile(t, lex, "[synonyms]\n开办 = run\n上线 = go live, running\n")
+	if _, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex}}); err == nil ||
+		!strings.Contains(err.Error(), `lex.txt:3: "running" reads as "run" of line 2`) {
+		t.Errorf("variants that read alike: error = %v, want one naming both lines", err)
+	}
+	other := dir + "/other.txt"
+	writeFile(t, lex, "[synonyms]\n开办 = run\n")
+	writeFile(t, other, "[synonyms]\n上线 = running\n")
+	if _, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex, other}}); err != nil {
+		t.Errorf("a later file mapping a variant anew: %v", err)
+	}
 }
 
 // TestEnglishWords checks how English words become terms: suffixes that are
