@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,5 +28,24 @@ func TestSplitClauses(t *testing.T) {
 		if diff := cmp.Diff(tc.want, splitClauses(tc.q)); diff != "" {
 			t.Errorf("splitClauses(%q) (-want +got):\n%s", tc.q, diff)
 		}
+	}
+}
+
+// TestThinAskingClauseJoinsTheOneBefore checks that a clause that asks about
+// a single thing ("what happens to my ICP number?": one lexicon concept of
+// two pairs, and general English) is read with the clause before it, which
+// says what happened.
+func TestThinAskingClauseJoinsTheOneBefore(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skip("docs corpus not present")
+	}
+	ix := loadEval(t, "corpus", Options{})
+	ex := ix.Explain("We moved the website to a server of another provider last month. What happens to my ICP number now?")
+	if len(ex.Clauses) != 1 {
+		t.Errorf("clauses %q (asking %d): want the asking clause joined to the one before", ex.Clauses, ex.Asking)
+	}
+	ex = ix.Explain("We moved the website to a server of another provider last month. Do we need to transfer the ICP filing to the new provider?")
+	if len(ex.Clauses) != 2 || ex.Asking != 1 {
+		t.Errorf("clauses %q (asking %d): want two, the second asking", ex.Clauses, ex.Asking)
 	}
 }

@@ -315,10 +315,19 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 		ends = append(ends, len(s.buf))
 		qts = append(qts, questionType(ix.f.fold(c)))
 	}
+	s.conceptOf = s.conceptOf[:0]
+	for range s.buf {
+		s.conceptOf = append(s.conceptOf, -1)
+	}
+	for c := 0; c < len(s.concepts); c += 2 {
+		for pos := s.concepts[c]; pos < s.concepts[c+1]; pos++ {
+			s.conceptOf[pos] = int32(c)
+		}
+	}
 	ask := asking(clauses, qts)
 	// "…doesn't show them. What's wrong?": asking words alone say nothing;
 	// the clause before says what is asked about.
-	for ask > 0 && ix.contentTerms(s.buf[ends[ask-1]:ends[ask]]) < minAskTerms {
+	for ask > 0 && ix.contentTerms(s, ends[ask-1], ends[ask]) < minAskTerms {
 		clauses[ask-1] += " " + clauses[ask]
 		qts[ask-1] |= qts[ask]
 		clauses = slices.Delete(clauses, ask, ask+1)
@@ -327,7 +336,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 		ask--
 	}
 	n := 1
-	if ask >= 0 && len(clauses) > 1 && ix.contentTerms(s.buf[start(ends, ask):ends[ask]]) >= minAskTerms {
+	if ask >= 0 && len(clauses) > 1 && ix.contentTerms(s, start(ends, ask), ends[ask]) >= minAskTerms {
 		n = 2
 		if ask > 0 {
 			n = 3
@@ -342,15 +351,6 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	}
 	if n > 2 {
 		spans[2].qt |= qts[ask-1]
-	}
-	s.conceptOf = s.conceptOf[:0]
-	for range s.buf {
-		s.conceptOf = append(s.conceptOf, -1)
-	}
-	for c := 0; c < len(s.concepts); c += 2 {
-		for pos := s.concepts[c]; pos < s.concepts[c+1]; pos++ {
-			s.conceptOf[pos] = int32(c)
-		}
 	}
 	// Pairs typed with a character of the same sound, before any term is
 	// taken: the fix may change the character before the pair too.
@@ -479,14 +479,25 @@ func start(ends []int, i int) int {
 	return ends[i-1]
 }
 
-// contentTerms counts the terms that say what a clause is about: known
-// pairs and words that are not mere qualifiers.
-func (ix *Index) contentTerms(terms []string) int {
-	n := 0
-	for _, t := range terms {
-		if ti, ok := ix.voc.ids[t]; ok && !ix.voc.weak[ti] && kindFactor(t) == 1 {
-			n++
+// contentTerms counts the terms of s.buf[from:to] that say what a clause is
+// about: known pairs and words that are not mere qualifiers or general
+// English ("happen"), a lexicon
+// concept once however many terms it has ("ICP number" is one thing asked
+// about, not the two pairs of 备案号).
+func (ix *Index) contentTerms(s *scratch, from, to int) int {
+	n, last := 0, int32(-1)
+	for pos := from; pos < to; pos++ {
+		t := s.buf[pos]
+		if ti, ok := ix.voc.ids[t]; !ok || ix.voc.weak[ti] || kindFactor(t) != 1 || englishTier[t] != 0 {
+			continue // unknown, a qualifier, a character, general English
 		}
+		if c := s.conceptOf[pos]; c >= 0 {
+			if c == last {
+				continue
+			}
+			last = c
+		}
+		n++
 	}
 	return n
 }
