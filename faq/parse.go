@@ -62,7 +62,7 @@ var nonQuestion = map[string]bool{
 	"原因": true, "可能原因": true, "问题原因": true, "原因分析": true, "解决方案": true,
 	"解决方法": true, "处理方法": true, "解决办法": true, "排查步骤": true, "排查处理": true,
 	"排查方法": true, "影响范围": true, "下一步": true, "提交工单": true, "视频详解": true,
-	"步骤": true, "概述": true, "背景": true, "适用范围": true, "参考": true,
+	"步骤": true, "概述": true, "背景": true, "适用范围": true, "参考": true, "处理办法": true,
 	"procedure": true, "related documents": true, "related links": true, "prerequisites": true,
 	"background": true, "background information": true, "notes": true, "note": true,
 	"what to do next": true, "example": true, "examples": true, "symptom": true, "symptoms": true,
@@ -291,8 +291,24 @@ func asksQuestion(title string) bool {
 func isSectionHeading(text string) bool {
 	t := strings.ToLower(strings.TrimSpace(text))
 	t = strings.TrimRight(t, ":：")
-	return nonQuestion[t]
+	if nonQuestion[t] {
+		return true
+	}
+	// Parts joined ("原因及处理办法", "Causes and solutions") are a part too.
+	parts := sectionJoinRe.Split(t, -1)
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); !nonQuestion[p] {
+			return false
+		}
+	}
+	return true
 }
+
+// sectionJoinRe matches what joins two names of answer parts in a heading.
+var sectionJoinRe = regexp.MustCompile(`\s*(?:以及|及|和|与|、|/|&|\band\b)\s*`)
 
 // derivedID is the id of a question whose heading has no anchor: stable
 // across loads as long as the file's name and the heading stay the same.

@@ -264,3 +264,36 @@ func TestCorrectFindsNearestWord(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerPartsAreNoEntries checks that headings naming parts of an
+// answer, alone or joined ("原因及处理办法", "Causes and solutions"), join the
+// entry before them, with their anchors and text, and that a question that
+// only mentions a part is still a question.
+func TestAnswerPartsAreNoEntries(t *testing.T) {
+	src := "# 网站无法访问 {#concept_a}\n\n网站打不开。\n\n## 现象 {#section_b}\n\n阻断页。\n\n## 原因及处理办法 {#section_c}\n\n未备案。\n"
+	en := "# FAQ {#concept_e}\n\n## Why is my site blocked? {#section_q}\n\nIt is not filed.\n\n## Causes and solutions {#section_s}\n\nFile it.\n\n" +
+		"## 现象与原因\n\nA blocked page.\n\n## 原因和备案有关吗？ {#section_d}\n\n有关。\n"
+	for _, tc := range []struct {
+		src  string
+		want []string
+		text string
+	}{
+		{src, []string{"concept_a section_b,section_c"}, "未备案"},
+		{en, []string{"section_q section_s", "section_d "}, "A blocked page"},
+	} {
+		es, probs := parseFile("p.md", strings.NewReader(tc.src), "")
+		if len(probs) > 0 {
+			t.Fatalf("problems: %v", probs)
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, e.ID+" "+strings.Join(e.Sections, ","))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("entries (-want +got):\n%s", diff)
+		}
+		if len(es) == 0 || !strings.Contains(es[0].Answer, tc.text) {
+			t.Errorf("the parts' text is not in the answer: %+v", es)
+		}
+	}
+}
