@@ -184,8 +184,8 @@ func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][
 	ix.an.learnWords(lx, entries)
 	vt, df := ix.indexTerms()
 	ix.weigh(vt, df)
-	ix.topic = ix.findTopics()
 	ix.trans = ix.learnTranslations()
+	ix.topic = ix.findTopics()
 	ix.an.pinyin = newPinyinIndex(ix.voc.ids)
 	ix.setParams(p)
 	return ix

@@ -1,8 +1,10 @@
 package faq
 
 import (
+	"cmp"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -107,6 +109,9 @@ func (ix *Index) findTopics() []int32 {
 		}
 	}
 	for _, pair := range ix.translatedPairs() {
+		union(pair[0], pair[1])
+	}
+	for _, pair := range ix.translatedQuestions() {
 		union(pair[0], pair[1])
 	}
 	topic := make([]int32, n)
@@ -235,3 +240,115 @@ func (ix *Index) translatedPairs() [][2]int32 {
 	}
 	return out
 }
+
+// translatedQuestions returns pairs of groups (Chinese-only, English-only)
+// whose question and answer opening say the same in the terms both
+// languages share: lexicon concepts (either side maps to the canonical
+// form), the FAQ's learned translations, and what needs no translating
+// (names, numbers). Each must be the other's best, and near enough.
+func (ix *Index) translatedQuestions() [][2]int32 {
+	n := len(ix.groups)
+	pivot := func(t string, ti int32) (int32, bool) {
+		switch {
+		case ix.voc.weak[ti]:
+			return 0, false
+		case isASCIIWord(t), ix.lx.inCanon[t]:
+			return ti, true
+		}
+		if tr := ix.trans[ti]; len(tr) > 0 {
+			return tr[0].term, true
+		}
+		return 0, false
+	}
+	vecs := make([]map[int32]float32, n)
+	norms := make([]float64, n)
+	var buf []string
+	for g, grp := range ix.groups {
+		if grp.langs == 3 {
+			continue
+		}
+		e := grp.entries[0]
+		buf = ix.an.analyzeDoc(e.Question+"\n"+headRunes(urlRe.ReplaceAllString(e.Answer, " "), transText), buf[:0])
+		v := map[int32]float32{}
+		for _, t := range buf {
+			ti, ok := ix.voc.ids[t]
+			if !ok {
+				continue
+			}
+			if p, ok := pivot(t, ti); ok {
+				v[p] = ix.voc.idf[p]
+			}
+		}
+		var s float64
+		for _, w := range v {
+			s += float64(w) * float64(w)
+		}
+		vecs[g], norms[g] = v, math.Sqrt(s)
+	}
+	// Candidates share a rare pivot.
+	by := map[int32][]int32{}
+	for g, v := range vecs {
+		for t := range v {
+			by[t] = append(by[t], int32(g))
+		}
+	}
+	rare := max(8, n/200)
+	type match struct {
+		other         int32
+		score, second float64
+	}
+	bestZh, bestEn := map[int32]match{}, map[int32]match{}
+	note := func(m map[int32]match, g, other int32, sc float64) {
+		b := m[g]
+		switch {
+		case sc > b.score:
+			b.second, b.score, b.other = b.score, sc, other
+		case sc > b.second:
+			b.second = sc
+		}
+		m[g] = b
+	}
+	seen := map[[2]int32]bool{}
+	for _, gs := range by {
+		if len(gs) > rare {
+			continue
+		}
+		for _, a := range gs {
+			if ix.groups[a].langs != 1 {
+				continue
+			}
+			for _, b := range gs {
+				if ix.groups[b].langs != 2 || seen[[2]int32{a, b}] {
+					continue
+				}
+				seen[[2]int32{a, b}] = true
+				sc := cosine(vecs[a], vecs[b], norms[a], norms[b])
+				note(bestZh, a, b, sc)
+				note(bestEn, b, a, sc)
+			}
+		}
+	}
+	var out [][2]int32
+	for zh, m := range bestZh {
+		e := bestEn[m.other]
+		if e.other != zh || m.score < minTranslation {
+			continue
+		}
+		// Near, or each the other's best by far.
+		if m.score >= sameTranslation || m.score >= clearTranslation*max(m.second, e.second) {
+			out = append(out, [2]int32{zh, m.other})
+		}
+	}
+	slices.SortFunc(out, func(a, b [2]int32) int { return cmp.Compare(a[0], b[0]) })
+	return out
+}
+
+// sameTranslation is the cosine similarity, in the terms both languages
+// share, from which a Chinese and an English entry, each the other's best,
+// are one in two languages; from minTranslation they are when each is the
+// other's best by clearTranslation times the next.
+const (
+	sameTranslation  = 0.6
+	minTranslation   = 0.3
+	clearTranslation = 1.5
+)

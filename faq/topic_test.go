@@ -61,3 +61,36 @@ func TestCopiesAreOneTopic(t *testing.T) {
 		t.Errorf("topics = %v, want the copies of each question together and the two questions apart", ix.topic)
 	}
 }
+
+// TestTranslationsUnderTwoIDs checks that a Chinese and an English edition of
+// one entry, kept in two files without anchors (so under two ids), are one
+// topic through the terms both languages share (lexicon concepts, names,
+// numbers) in their questions and answers, though their questions alone
+// differ, and that an entry on another subject is not taken for one.
+func TestTranslationsUnderTwoIDs(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/zh.md", "# 常见问题\n\n## 带宽峰值在哪里看？\n\n在控制台的监控页面查看带宽，单位为 Mbps，数据每 5 分钟更新一次。\n\n"+
+		"## 论坛如何备案？\n\n论坛需由企业申请 BBS 前置审批后才能备案。\n")
+	writeFile(t, dir+"/en.md", "# FAQ\n\n## How can I see the peak value of my instance?\n\nView the bandwidth on the monitoring page of the console, in Mbps; the data is refreshed every 5 minutes.\n\n"+
+		"## How long does a review take?\n\nA review of a filing takes about 20 working days.\n")
+	ix, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := func(q string) int32 {
+		for g, grp := range ix.groups {
+			if grp.entries[0].Question == q {
+				return int32(g)
+			}
+		}
+		t.Fatalf("no entry %q", q)
+		return -1
+	}
+	peak, peakEn := group("带宽峰值在哪里看？"), group("How can I see the peak value of my instance?")
+	if ix.topic[peak] != ix.topic[peakEn] {
+		t.Error("the two editions of the bandwidth entry are two topics")
+	}
+	if review := group("How long does a review take?"); ix.topic[review] == ix.topic[peak] || ix.topic[review] == ix.topic[group("论坛如何备案？")] {
+		t.Error("an entry on another subject was taken for a translation")
+	}
+}
