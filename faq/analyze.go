@@ -3,6 +3,7 @@ package faq
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -12,16 +13,10 @@ import (
 type analyzer struct {
 	f  folder
 	lx *lexicon
-	// surface holds the English words of the lexicon and the FAQ as
-	// written (not stemmed), for typo correction, by length and first
-	// letter and again by length and second letter (a typo rarely hits
-	// both); stems holds their stems.
-	surface map[surfKey][]string
-	// del1 maps each known word (of four letters or more) and each spelling
-	// of it with one letter left out to the words, so that the words one
-	// edit from a typo are found without a scan (see correct).
-	del1  map[string][]string
-	stems map[string]bool
+	// words holds the English words of the lexicon and the FAQ, general
+	// those of general English (shared by every analyzer), for typo
+	// correction.
+	words, general *wordTable
 	// mixed rewrites lexicon variants that mix scripts ("icp证") before
 	// words are split; nil when there are none.
 	mixed *strings.Replacer
@@ -31,8 +26,69 @@ type analyzer struct {
 }
 
 func newAnalyzer(f folder, lx *lexicon) *analyzer {
-	return &analyzer{f: f, lx: lx, surface: map[surfKey][]string{}, del1: map[string][]string{}, stems: map[string]bool{}, mixed: lx.mixedReplacer()}
+	return &analyzer{f: f, lx: lx, words: newWordTable(), general: generalWords(), mixed: lx.mixedReplacer()}
 }
+
+// wordTable holds known English words for typo correction.
+type wordTable struct {
+	// surface holds the words as written (not stemmed), by length and first
+	// letter and again by length and second letter (a typo rarely hits
+	// both); stems holds their stems.
+	surface map[surfKey][]string
+	// del1 maps each word (of four letters or more) and each spelling of it
+	// with one letter left out to the words, so that the words one edit
+	// from a typo are found without a scan (see correct).
+	del1  map[string][]string
+	stems map[string]bool
+}
+
+func newWordTable() *wordTable {
+	return &wordTable{surface: map[surfKey][]string{}, del1: map[string][]string{}, stems: map[string]bool{}}
+}
+
+func (t *wordTable) add(w string) {
+	t.stems[stem(w)] = true
+	if len(w) < 4 {
+		return
+	}
+	for pos := range 2 {
+		k := surfKey{n: len(w), pos: uint8(pos), b: w[pos]}
+		t.surface[k] = append(t.surface[k], w)
+	}
+	t.del1[w] = append(t.del1[w], w)
+	for i := range len(w) {
+		if i == 0 || w[i] != w[i-1] { // "bookk" less one k is one spelling
+			d := w[:i] + w[i+1:]
+			t.del1[d] = append(t.del1[d], w)
+		}
+	}
+}
+
+// sort orders the words, so that of two corrections equally near the same
+// one wins whatever order the words came in.
+func (t *wordTable) sort() {
+	for _, ws := range t.surface {
+		slices.Sort(ws)
+	}
+}
+
+// generalWords is the table of general English (commonEnglish), made once:
+// "begining" is a typo of beginning, not of a place the FAQ names (Beijing).
+var generalWords = sync.OnceValue(func() *wordTable {
+	t := newWordTable()
+	seen := map[string]bool{}
+	for _, w := range englishWords {
+		if !seen[w] {
+			seen[w] = true
+			t.add(w)
+		}
+	}
+	t.sort()
+	return t
+})
+
+// known reports whether the English stem st is a word the analyzer knows.
+func (a *analyzer) known(st string) bool { return a.words.stems[st] || a.general.stems[st] }
 
 // learnWords records the English words of the lexicon and of the entries as
 // known words, for typo correction.
@@ -43,27 +99,11 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 			return
 		}
 		seen[w] = true
-		a.stems[stem(w)] = true
-		if len(w) >= 4 {
-			for pos := range 2 {
-				k := surfKey{n: len(w), pos: uint8(pos), b: w[pos]}
-				a.surface[k] = append(a.surface[k], w)
-			}
-			a.del1[w] = append(a.del1[w], w)
-			for i := range len(w) {
-				if i == 0 || w[i] != w[i-1] { // "bookk" less one k is one spelling
-					d := w[:i] + w[i+1:]
-					a.del1[d] = append(a.del1[d], w)
-				}
-			}
+		if !slices.Contains(a.general.del1[w], w) && !(len(w) < 4 && a.general.stems[stem(w)]) {
+			a.words.add(w)
 		}
 	}
 	for w := range lx.words {
-		add(w)
-	}
-	// General English is known too: "begining" is a typo of beginning, not
-	// of a place the FAQ names (Beijing).
-	for _, w := range englishWords {
 		add(w)
 	}
 	words := func(s string) {
@@ -80,11 +120,7 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 			words(p)
 		}
 	}
-	// Sorted, so that of two corrections equally near the same one wins
-	// whatever order the lexicon's words came in.
-	for _, ws := range a.surface {
-		slices.Sort(ws)
-	}
+	a.words.sort()
 }
 
 // surfKey buckets known English words for typo correction: length, and
@@ -320,7 +356,7 @@ func emitPiece(piece string, dst []string) []string {
 // it spells pinyin of the FAQ's words, else the known word it is a typo of;
 // both "" when w is read as written.
 func (a *analyzer) reading(w string) (han, word string) {
-	if a.stems[stem(w)] {
+	if a.known(stem(w)) {
 		return "", ""
 	}
 	if py := a.readPinyin(w); py != "" {
@@ -351,29 +387,31 @@ func (a *analyzer) correct(w string) string {
 			best, bestD, bestL = k, d, len(k)
 		}
 	}
-	if limit == 1 {
-		// A word one edit away is w with a letter more (w is one of its
-		// spellings less a letter), w less a letter, or shares with w a
-		// spelling less a letter (a letter changed, or two swapped).
-		for _, k := range a.del1[w] {
-			try(k)
-		}
-		for i := range len(w) {
-			for _, k := range a.del1[w[:i]+w[i+1:]] {
+	for _, t := range [2]*wordTable{a.words, a.general} {
+		if limit == 1 {
+			// A word one edit away is w with a letter more (w is one of its
+			// spellings less a letter), w less a letter, or shares with w a
+			// spelling less a letter (a letter changed, or two swapped).
+			for _, k := range t.del1[w] {
 				try(k)
 			}
-		}
-		return best
-	}
-	for l := n - limit; l <= n+limit; l++ {
-		// The words that share the first letter, then those that share
-		// only the second.
-		for pos := range 2 {
-			for _, k := range a.surface[surfKey{n: l, pos: uint8(pos), b: w[pos]}] {
-				if pos == 1 && k[0] == w[0] {
-					continue
+			for i := range len(w) {
+				for _, k := range t.del1[w[:i]+w[i+1:]] {
+					try(k)
 				}
-				try(k)
+			}
+			continue
+		}
+		for l := n - limit; l <= n+limit; l++ {
+			// The words that share the first letter, then those that share
+			// only the second.
+			for pos := range 2 {
+				for _, k := range t.surface[surfKey{n: l, pos: uint8(pos), b: w[pos]}] {
+					if pos == 1 && k[0] == w[0] {
+						continue
+					}
+					try(k)
+				}
 			}
 		}
 	}

@@ -199,7 +199,7 @@ func TestEnglishWords(t *testing.T) {
 		}
 	}
 	for _, w := range []string{"beginning", "step", "refund"} {
-		if !ix.an.stems[stem(w)] {
+		if !ix.an.known(stem(w)) {
 			t.Errorf("%q is not a known word: it would be corrected", w)
 		}
 	}
@@ -217,8 +217,10 @@ func TestEnglishWords(t *testing.T) {
 func TestCorrectFindsNearestWord(t *testing.T) {
 	a := seed(t).an
 	var known []string
-	for _, ws := range a.surface {
-		known = append(known, ws...)
+	for _, t := range []*wordTable{a.words, a.general} {
+		for _, ws := range t.surface {
+			known = append(known, ws...)
+		}
 	}
 	slices.Sort(known)
 	known = slices.Compact(known)
@@ -256,7 +258,7 @@ func TestCorrectFindsNearestWord(t *testing.T) {
 			}
 		}
 		typo := string(w)
-		if len(typo) < 4 || a.stems[stem(typo)] {
+		if len(typo) < 4 || a.known(stem(typo)) {
 			continue
 		}
 		if got, want := a.correct(typo), scan(typo); got != want {
