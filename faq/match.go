@@ -34,6 +34,13 @@ const (
 // lighter terms change no ranking and cost most (they are everywhere).
 const minAccumulate = 0.05
 
+// answerBroad is the number of answers and answer sentences from which a
+// term is everywhere in a FAQ's answers (实例, 服务器 in a cloud FAQ of
+// thousands of entries): its answer postings are not walked, and it counts
+// where questions have it and in the query's total. Walking them was most of
+// what made a query's cost grow with the number of entries.
+const answerBroad = 1500
+
 // powTable holds x^e for x in [0, 1], for the geometric mean of the two
 // coverages without a math.Pow per entry and span.
 type powTable [powSteps + 1]float64
@@ -610,6 +617,9 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 				continue
 			}
 			if !answers && (len(ix.post.q[t.id])+len(ix.post.p[t.id]) > broad) != (pass == 1) {
+				continue
+			}
+			if answers && len(ix.post.a[t.id])+len(ix.post.s[t.id]) > answerBroad {
 				continue
 			}
 			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers)
