@@ -362,7 +362,24 @@ func (a *analyzer) reading(w string) (han, word string) {
 	if py := a.readPinyin(w); py != "" {
 		return py, ""
 	}
+	if a.prefixed(w) {
+		return "", "" // reused, unblock, precheck: a word, if not one we know
+	}
 	return "", a.correct(w)
+}
+
+// wordPrefixes are the prefixes English words are made with.
+var wordPrefixes = []string{"re", "un", "pre", "dis", "mis", "non", "over", "under", "sub", "co", "de", "multi", "auto", "anti", "inter", "out", "up"}
+
+// prefixed reports whether w is a known word with a prefix (reused is re-
+// and used): a word, not a typo, though it is no word the analyzer knows.
+func (a *analyzer) prefixed(w string) bool {
+	for _, p := range wordPrefixes {
+		if rest, ok := strings.CutPrefix(w, p); ok && len(rest) >= 3 && a.known(stem(strings.TrimPrefix(rest, "-"))) {
+			return true
+		}
+	}
+	return false
 }
 
 // correct returns the known word within one edit of w (two for long words),

@@ -198,6 +198,12 @@ func TestEnglishWords(t *testing.T) {
 			t.Errorf("correct(%q) = %q, want %q", typo, got, want)
 		}
 	}
+	// A known word with a prefix is a word: "reused" is no typo of refused.
+	for w, want := range map[string]bool{"reused": false, "unblocked": false, "recieve": true} {
+		if _, word := ix.an.reading(w); (word != "") != want {
+			t.Errorf("reading(%q) corrects it to %q, want a correction %v", w, word, want)
+		}
+	}
 	for _, w := range []string{"beginning", "step", "refund"} {
 		if !ix.an.known(stem(w)) {
 			t.Errorf("%q is not a known word: it would be corrected", w)
