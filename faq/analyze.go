@@ -83,6 +83,9 @@ var generalWords = sync.OnceValue(func() *wordTable {
 			t.add(w)
 		}
 	}
+	for _, w := range englishKnown {
+		t.stems[stem(w)] = true
+	}
 	t.sort()
 	return t
 })
@@ -362,8 +365,8 @@ func (a *analyzer) reading(w string) (han, word string) {
 	if py := a.readPinyin(w); py != "" {
 		return py, ""
 	}
-	if a.prefixed(w) {
-		return "", "" // reused, unblock, precheck: a word, if not one we know
+	if a.prefixed(w) || strings.ContainsAny(w, "0123456789") {
+		return "", "" // reused, unblock: a word, if not one we know; 2012 a number
 	}
 	return "", a.correct(w)
 }
@@ -437,6 +440,45 @@ func (a *analyzer) correct(w string) string {
 
 // editDistance is the optimal-string-alignment distance between a and b,
 // or limit+1 when it exceeds limit.
+// substCost is what typing x for y costs: 1 for a key next to it or a
+// vowel for a vowel (the typos people make), 3 for any other letter, which
+// no correction allows ("attach" is no typo of attack, nor "test" of best).
+func substCost(x, y byte) int {
+	if keyNear[x]&(1<<(y-'a')) != 0 || isVowel(x) && isVowel(y) {
+		return 1
+	}
+	return 3
+}
+
+func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
+
+// keyNear holds, for each lower-case letter, the letters next to it on a
+// QWERTY keyboard, as bits from 'a'.
+var keyNear = func() (near [256]uint32) {
+	rows := [3]string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}
+	link := func(x, y byte) {
+		near[x] |= 1 << (y - 'a')
+		near[y] |= 1 << (x - 'a')
+	}
+	for r, row := range rows {
+		for i := range len(row) {
+			if i+1 < len(row) {
+				link(row[i], row[i+1])
+			}
+			if r+1 < len(rows) {
+				// A row sits half a key to the right of the one above.
+				below := rows[r+1]
+				for _, j := range []int{i - 1, i} {
+					if j >= 0 && j < len(below) {
+						link(row[i], below[j])
+					}
+				}
+			}
+		}
+	}
+	return near
+}()
+
 func editDistance(a, b string, limit int) int {
 	if a == b {
 		return 0
@@ -457,9 +499,13 @@ func editDistance(a, b string, limit int) int {
 		cur[0] = i
 		rowMin := cur[0]
 		for j := 1; j <= lb; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
+			cost := 0
+			if a[i-1] != b[j-1] {
+				cost = substCost(a[i-1], b[j-1])
+				// A letter of the word next to it, typed twice ("htpps").
+				if j > 1 && a[i-1] == b[j-2] || j < lb && a[i-1] == b[j] {
+					cost = 1
+				}
 			}
 			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {

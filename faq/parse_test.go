@@ -198,10 +198,17 @@ func TestEnglishWords(t *testing.T) {
 			t.Errorf("correct(%q) = %q, want %q", typo, got, want)
 		}
 	}
-	// A known word with a prefix is a word: "reused" is no typo of refused.
-	for w, want := range map[string]bool{"reused": false, "unblocked": false, "recieve": true} {
-		if _, word := ix.an.reading(w); (word != "") != want {
-			t.Errorf("reading(%q) corrects it to %q, want a correction %v", w, word, want)
+	// Typos people make are corrected: a letter left out, two swapped, a
+	// letter of the word typed twice, a key next to the right one, a vowel
+	// for a vowel. Words are not, however near another: a known word with
+	// a prefix ("reused" is no typo of refused), a word of everyday English
+	// ("attach" of attack, "test" of best, "serve" of server), a number.
+	for w, want := range map[string]string{
+		"adress": "address", "domian": "domain", "htpps": "https", "recieve": "receive", "seperate": "separate",
+		"reused": "", "unblocked": "", "attach": "", "test": "", "serve": "", "county": "", "2012": "",
+	} {
+		if _, got := ix.an.reading(w); got != want {
+			t.Errorf("reading(%q) corrects it to %q, want %q", w, got, want)
 		}
 	}
 	for _, w := range []string{"beginning", "step", "refund"} {

@@ -54,8 +54,13 @@ func wordIDF(w string) float64 {
 //go:embed data/common_en.txt
 var commonEnglish string
 
-// englishWords lists commonEnglish's words as written.
-var englishWords []string
+// englishWords lists commonEnglish's words as written; englishKnown those
+// of its [known] section, which are known words but never what a typo is
+// corrected to.
+var englishWords, englishKnown []string
+
+// knownOnly marks the [known] section while commonEnglish is read.
+const knownOnly = 9
 
 // englishTier maps the stems of commonEnglish's words to their tier.
 var englishTier = func() map[string]uint8 {
@@ -69,9 +74,16 @@ var englishTier = func() map[string]uint8 {
 		case line == "[0]", line == "[1]", line == "[2]":
 			tier = int(line[1] - '0')
 			continue
+		case line == "[known]":
+			tier = knownOnly
+			continue
 		}
 		for _, w := range strings.Split(line, ",") {
 			if w = strings.TrimSpace(w); w == "" || tier < 0 {
+				continue
+			}
+			if tier == knownOnly {
+				englishKnown = append(englishKnown, w)
 				continue
 			}
 			englishWords = append(englishWords, w)
