@@ -420,11 +420,13 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 // typo of ("网占" for 网站, "成攻" for 成功; see pinyinIndex.homophone), or "".
 // Only a pair that is no word is read so, when the pairs it overlaps
 // (emitPiece puts them two before and two after it) are no words either: a
-// pair across two words ("填写一下" has 写一) is no typo, and a word the FAQ
-// lacks (老板) is meant as written.
+// pair inside a longer word (笔记本 has 记本, which sounds like 基本) is no
+// typo, and a word the FAQ lacks (主题, which sounds like 主体) is meant as
+// written.
 func (ix *Index) typoOf(terms []string, pos int) string {
 	t := terms[pos]
-	if len(t) != 6 || utf8.RuneCountInString(t) != 2 || !isHan([]rune(t)[0]) {
+	first, n := utf8.DecodeRuneInString(t)
+	if len(t) != 6 || n != 3 || !isHan(first) || utf8.RuneCountInString(t) != 2 {
 		return ""
 	}
 	if _, ok := ix.voc.ids[t]; ok || wordIDF(t) > 0 {
@@ -434,7 +436,6 @@ func (ix *Index) typoOf(terms []string, pos int) string {
 		_, ok := ix.voc.ids[p]
 		return ok || wordIDF(p) > 0
 	}
-	first, _ := utf8.DecodeRuneInString(t)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	if pos >= 2 {
 		if p := terms[pos-2]; utf8.RuneCountInString(p) == 2 {
@@ -488,9 +489,8 @@ func start(ends []int, i int) int {
 
 // contentTerms counts the terms of s.buf[from:to] that say what a clause is
 // about: known pairs and words that are not mere qualifiers or general
-// English ("happen"), a lexicon
-// concept once however many terms it has ("ICP number" is one thing asked
-// about, not the two pairs of 备案号).
+// English ("happen"), a lexicon concept once however many terms it has
+// ("ICP number" is one thing asked about, not the two pairs of 备案号).
 func (ix *Index) contentTerms(s *scratch, from, to int) int {
 	n, last := 0, int32(-1)
 	for pos := from; pos < to; pos++ {
