@@ -2,6 +2,7 @@ package faq
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -309,7 +310,11 @@ func (ix *Index) translatedQuestions() [][2]int32 {
 		m[g] = b
 	}
 	seen := map[[2]int32]bool{}
-	for _, gs := range by {
+	// In the order of the pivots, and of equal scores the first kept, so
+	// that every load finds the same pairs.
+	pivots := slices.Sorted(maps.Keys(by))
+	for _, t := range pivots {
+		gs := by[t]
 		if len(gs) > rare {
 			continue
 		}
