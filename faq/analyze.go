@@ -195,7 +195,11 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 			}
 			i = j
 		default:
-			if r != ' ' || len(toks) > 0 && toks[len(toks)-1].han {
+			// A hyphen between two words joins them as a space does
+			// ("first-time" is "first time"); other marks part clauses.
+			hyphen := (r == '-' || r == '_') && len(toks) > 0 && !toks[len(toks)-1].han && !toks[len(toks)-1].sep &&
+				i+1 < len(s) && s[i+1] < utf8.RuneSelf && isWordRune(rune(s[i+1]))
+			if r != ' ' && !hyphen || len(toks) > 0 && toks[len(toks)-1].han {
 				toks = append(toks, tok{sep: true})
 			}
 			i += n

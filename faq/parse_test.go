@@ -188,6 +188,11 @@ func TestEnglishWords(t *testing.T) {
 		}
 	}
 	ix := seed(t)
+	// A hyphen joins words as a space does: "first-time" is the lexicon's
+	// "first time" (首次), not two clauses.
+	if got, want := ix.an.analyze("first-time filing", nil, nil), ix.an.analyze("first time filing", nil, nil); !slices.Equal(got, want) || !slices.Contains(got, "首次") {
+		t.Errorf("first-time filing: %q, want %q with 首次", got, want)
+	}
 	if got, want := ix.weight("every", 5), 5*float64(ix.p.english1); got != want {
 		t.Errorf("weight(every) = %v, want %v", got, want)
 	}
