@@ -103,14 +103,7 @@ func (r *Redis) Hand(ctx context.Context, name string, items [][]byte, ttl time.
 // Take implements Handoff with LPOP.
 func (r *Redis) Take(ctx context.Context, name string) ([]byte, bool, error) {
 	b, err := r.client.LPop(ctx, KeyPrefix+"handoff:"+name).Bytes()
-	switch {
-	case err == nil:
-		return b, true, nil
-	case errors.Is(err, redis.Nil):
-		return nil, false, nil
-	default:
-		return nil, false, fmt.Errorf("redis take: %w", err)
-	}
+	return value(b, err, "redis take")
 }
 
 // errNoShared says the shared store cannot take handed-off work now.

@@ -181,13 +181,19 @@ func (r *Redis) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 // Get implements Store.
 func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	b, err := r.client.Get(ctx, KeyPrefix+key).Bytes()
+	return value(b, err, "redis get")
+}
+
+// value turns a reply of one value into what Get and Take return: a key
+// that is not there is no error.
+func value(b []byte, err error, op string) ([]byte, bool, error) {
 	switch {
 	case err == nil:
 		return b, true, nil
 	case errors.Is(err, redis.Nil):
 		return nil, false, nil
 	default:
-		return nil, false, fmt.Errorf("redis get: %w", err)
+		return nil, false, fmt.Errorf("%s: %w", op, err)
 	}
 }
 
