@@ -49,13 +49,14 @@ func (r *Responder) check(ctx context.Context, msg Message, arg, lang string) Re
 	}
 }
 
-// allowCheck applies the per-user check limit. The terminal chat has one
-// user, the operator, and no limit.
+// allowCheck applies the per-user check limit, kept under the user's key
+// (never the raw id). The terminal chat has one user, the operator, and no
+// limit.
 func (r *Responder) allowCheck(ctx context.Context, msg Message) bool {
 	if msg.Platform == PlatformConsole {
 		return true
 	}
-	key := "ratelimit:check:" + msg.Platform + ":" + msg.UserID
+	key := "ratelimit:check:" + msg.Platform + ":" + r.userKey(msg.Platform, msg.UserID)
 	ok, err := r.store.Allow(ctx, key, r.checkLimit, r.checkWindow)
 	if err != nil {
 		r.metrics.StoreError("allow")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/beianbot/beianbot/faq"
 	"github.com/beianbot/beianbot/internal/domaincheck"
+	"github.com/beianbot/beianbot/internal/learn"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/store"
 	"github.com/google/go-cmp/cmp"
@@ -257,6 +258,58 @@ func TestCheckRateLimit(t *testing.T) {
 	}
 	if got := r.Handle(ctx, checkMsg("bob", "/beian check blocked.example.cn")); got.Outcome != OutcomeCheck {
 		t.Errorf("another user was refused: %+v", got)
+	}
+}
+
+// keyStore records the keys per-user limits are asked under.
+type keyStore struct {
+	store.Store
+	mu   sync.Mutex
+	keys []string
+}
+
+func (k *keyStore) Allow(ctx context.Context, key string, n int, per time.Duration) (bool, error) {
+	k.mu.Lock()
+	k.keys = append(k.keys, key)
+	k.mu.Unlock()
+	return k.Store.Allow(ctx, key, n, per)
+}
+
+// TestCheckLimitKeyedByHash: the shared store never holds a user's id, only
+// its keyed hash; replicas given the same UserKey share one user's limit,
+// and responders left to their own keys hash alike within themselves.
+func TestCheckLimitKeyedByHash(t *testing.T) {
+	fc := &fakeChecker{results: map[string]*domaincheck.Result{"blocked.example.cn": blockedResult()}}
+	ks := &keyStore{Store: store.NewMemory()}
+	keyer := learn.NewKeyer([]byte("a secret of sixteen or more"))
+	cfg := Config{Index: testFAQ(), Checker: fc, Store: ks, CheckLimit: 2, CheckWindow: time.Minute, UserKey: keyer.Key}
+	a, b := New(cfg), New(cfg)
+	ctx := context.Background()
+	msg := checkMsg("U0ALICE42", "/beian check blocked.example.cn")
+	if got := a.Handle(ctx, msg); got.Outcome != OutcomeCheck {
+		t.Fatalf("first check refused: %+v", got)
+	}
+	if got := b.Handle(ctx, msg); got.Outcome != OutcomeCheck {
+		t.Fatalf("second check (other replica) refused: %+v", got)
+	}
+	if got := a.Handle(ctx, msg); got.Outcome != OutcomeRefused {
+		t.Errorf("third check across replicas = %+v, want the shared limit", got)
+	}
+	own := New(Config{Index: testFAQ(), Checker: fc, Store: ks, CheckLimit: 1, CheckWindow: time.Minute})
+	own.Handle(ctx, msg)
+	if got := own.Handle(ctx, msg); got.Outcome != OutcomeRefused {
+		t.Errorf("second check with the default key = %+v, want the limit", got)
+	}
+	if len(ks.keys) != 5 {
+		t.Fatalf("limit asked %d times, want 5", len(ks.keys))
+	}
+	for _, k := range ks.keys {
+		if strings.Contains(strings.ToLower(k), "alice") {
+			t.Errorf("limit key %q holds the user id", k)
+		}
+	}
+	if ks.keys[0] != ks.keys[2] || ks.keys[3] == ks.keys[0] {
+		t.Errorf("keys %q: want one key per user and secret", ks.keys)
 	}
 }
 

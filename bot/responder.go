@@ -2,12 +2,14 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/beianbot/beianbot/faq"
+	"github.com/beianbot/beianbot/internal/learn"
 	"github.com/beianbot/beianbot/internal/metrics"
 	"github.com/beianbot/beianbot/internal/store"
 )
@@ -53,6 +55,12 @@ type Config struct {
 	// Learning records questions and feedback, and serves the admin
 	// commands; the zero value turns it off.
 	Learning Learning
+	// UserKey turns a platform's user id into the key per-user limits are
+	// kept under in Store, so the store never holds the id itself; replicas
+	// sharing a store must share it (the learning loop's keyed hash). nil
+	// means a keyed hash with a secret made at start: limits then hold per
+	// process.
+	UserKey func(platform, user string) string
 }
 
 // Responder turns messages into replies. It is safe for concurrent use, and
@@ -71,6 +79,7 @@ type Responder struct {
 	channelMin  float64
 	flights     flights
 	learning    Learning
+	userKey     func(platform, user string) string
 }
 
 // loaded is the FAQ being answered from, with what is derived from it.
@@ -92,6 +101,12 @@ func New(cfg Config) *Responder {
 		answerMin:   cfg.AnswerMinScore,
 		channelMin:  cfg.ChannelMinScore,
 		learning:    cfg.Learning,
+		userKey:     cfg.UserKey,
+	}
+	if r.userKey == nil {
+		secret := make([]byte, 32)
+		rand.Read(secret) // never fails (crypto/rand)
+		r.userKey = learn.NewKeyer(secret).Key
 	}
 	if r.store == nil {
 		r.store = store.NewMemory()

@@ -85,6 +85,7 @@ func cmdRun(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 	stopLearning := func() { lrn.store.Close() }
 	defer func() { stopLearning() }()
 	d.learning = lrn.botConfig()
+	d.userKey = lrn.keyer.Key
 	responder = newResponder(cfg, ix, checker, d)
 	if err := lrn.live.Start(ctx, ix); err != nil {
 		return fmt.Errorf("read taught phrasings from %s: %w", cfg.Learn.loc, err)
@@ -140,6 +141,7 @@ func newResponder(cfg config, ix *faq.Index, checker bot.Checker, d deps) *bot.R
 		AnswerMinScore:  cfg.AnswerAt,
 		ChannelMinScore: cfg.ChannelAnswerAt,
 		Learning:        d.learning,
+		UserKey:         d.userKey,
 	})
 }
 

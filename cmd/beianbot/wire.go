@@ -20,6 +20,9 @@ type deps struct {
 	responder *bot.Responder
 	// learning is the responder's side of the learning loop (learn.go).
 	learning bot.Learning
+	// userKey is the learning loop's keyed hash of a user id: per-user
+	// limits in the shared store are kept under it.
+	userKey func(platform, user string) string
 }
 
 // log returns the logger for one component; nothing is logged when deps
