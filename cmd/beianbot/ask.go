@@ -55,7 +55,9 @@ func cmdAsk(ctx context.Context, args []string, cfg config, stdin io.Reader, std
 		return err
 	}
 	ix = withTaught(ctx, cfg.Learn, ix, stderr)
-	write := writeAnswer
+	write := func(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
+		return writeAnswer(w, ix, q, asJSON, cfg.AnswerAt)
+	}
 	if *explain {
 		write = func(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
 			return writeExplain(w, ix, q, asJSON, cfg)
@@ -97,9 +99,25 @@ func cleanQuery(q string) string {
 	return q
 }
 
-func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool) error {
+// direct is r as the bot answers a direct question with answerAt
+// (BEIANBOT_ANSWER_AT): answered from that score, and otherwise suggesting
+// what it would suggest.
+func direct(r faq.Result, answerAt float64) faq.Result {
+	switch {
+	case r.Best.Entry != nil && r.Best.Score >= answerAt:
+		if !r.Answered {
+			r.Answered, r.Suggestions = true, nil
+		}
+	case r.Answered:
+		// The matcher would answer; the bot is set to be surer.
+		r.Answered, r.Suggestions = false, []faq.Match{r.Best}
+	}
+	return r
+}
+
+func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool, answerAt float64) error {
 	q = cleanQuery(q)
-	r := ix.Match(q)
+	r := direct(ix.Match(q), answerAt)
 	if asJSON {
 		return json.NewEncoder(w).Encode(askJSON(q, r)) // one line, with its newline
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -61,6 +62,45 @@ func TestAskJSONBatch(t *testing.T) {
 	}
 	if s, ok := got[0]["score"].(float64); !ok || s < 0 || s > 1 {
 		t.Errorf("score = %v, want in [0, 1]", got[0]["score"])
+	}
+}
+
+// TestAskFollowsAnswerAt: ask answers as a direct question in chat would,
+// from BEIANBOT_ANSWER_AT: stricter, a sure answer becomes the suggestion;
+// bolder, a near one is given.
+func TestAskFollowsAnswerAt(t *testing.T) {
+	ask := func(at, q string) map[string]any {
+		t.Helper()
+		code, out, errOut := runCLI(t, env(map[string]string{"BEIANBOT_ANSWER_AT": at, "BEIANBOT_CHANNEL_ANSWER_AT": "0.99"}), "", "ask", "--json", q)
+		if code != 0 {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(out), &m); err != nil {
+			t.Fatalf("%q: %v", out, err)
+		}
+		return m
+	}
+	const q = "网站被拦截了"
+	def := ask("", q)
+	score, _ := def["score"].(float64)
+	if def["answered"] != true || score >= 0.95 {
+		t.Fatalf("default = %v, want an answer below 0.95", def)
+	}
+	strict := ask("0.95", q)
+	sugg, _ := strict["suggestions"].([]any)
+	if strict["answered"] != false || strict["id"] != nil || len(sugg) != 1 || sugg[0].(map[string]any)["id"] != def["id"] {
+		t.Errorf("BEIANBOT_ANSWER_AT=0.95: %v, want not answered with the answer as the one suggestion", strict)
+	}
+	const near = "备案成功了，同步到阿里云大概要多久"
+	n := ask("", near)
+	ns, _ := n["score"].(float64)
+	if n["answered"] != false || ns < 0.1 {
+		t.Fatalf("%q scores %v answered=%v by default: pick a question the seed FAQ nearly answers", near, ns, n["answered"])
+	}
+	bold := ask(fmt.Sprint(ns-0.05), near)
+	if bold["answered"] != true || bold["id"] == nil {
+		t.Errorf("BEIANBOT_ANSWER_AT=%.2f: %v, want the best entry (score %.2f) answered", ns-0.05, bold, ns)
 	}
 }
 

@@ -78,7 +78,7 @@ func writeExplain(w io.Writer, ix *faq.Index, q string, asJSON bool, cfg config)
 }
 
 func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
-	out := explainOutput{Query: q, Result: askJSON(q, ex.Result),
+	out := explainOutput{Query: q, Result: askJSON(q, direct(ex.Result, cfg.AnswerAt)),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
 		Clauses: nonNil(ex.Clauses), Asking: ex.Asking,
 		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{}}
