@@ -49,3 +49,31 @@ func TestThinAskingClauseJoinsTheOneBefore(t *testing.T) {
 		t.Errorf("clauses %q (asking %d): want two, the second asking", ex.Clauses, ex.Asking)
 	}
 }
+
+// TestAskingClauseDropped: the asking clause taken alone says how much of
+// what the FAQ knows of the message it leaves out: much after a clause
+// that names the subject, little after a greeting.
+func TestAskingClauseDropped(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	for _, c := range []struct {
+		q        string
+		min, max float32
+	}{
+		{"During an ICP filing transfer to Alibaba Cloud, will my site go down?", 0.5, 1},
+		{"Hi team, hope you are all doing great this week. Will my site go down?", 0, 0.3},
+	} {
+		s := ix.getScratch()
+		sp, n := ix.readQuery(s, c.q, nil)
+		ix.pool.Put(s)
+		if n < 2 {
+			t.Errorf("%q: read as one clause", c.q)
+			continue
+		}
+		if d := sp[1].dropped; d < c.min || d > c.max {
+			t.Errorf("%q: asking clause drops %.2f of the known weight, want %.1f to %.1f", c.q, d, c.min, c.max)
+		}
+		if sp[0].dropped != 0 {
+			t.Errorf("%q: the whole message drops %.2f", c.q, sp[0].dropped)
+		}
+	}
+}

@@ -125,6 +125,10 @@ type params struct {
 	// spanFactor scales the similarity of a part of a message (the clause
 	// that asks) against the whole: leaving out words is a small risk.
 	spanFactor float64
+	// spanDrop scales it further by the share of what the FAQ knows of the
+	// message that the part leaves out: a clause that asks "will my site
+	// go down?" after "during an access filing," drops what it is about.
+	spanDrop float64
 	// transWeight scales what a learned translation contributes.
 	transWeight float32
 	// nonWord scales a character pair that is no word of general Chinese;
@@ -152,7 +156,7 @@ var defaultParams = params{
 	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
-	typeMismatch: 0.9, spanFactor: 0.85, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
+	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5,
 }
 
@@ -250,7 +254,10 @@ func (ix *Index) getScratch() *scratch {
 
 // span is a part of the query that is scored on its own.
 type span struct {
-	total     float32
+	total float32
+	// dropped is the share of the weight of the terms the FAQ knows in the
+	// whole query that this span leaves out.
+	dropped   float32
 	qt        qtype
 	onSubject bool
 	onTopic   bool
@@ -385,6 +392,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	}
 	ix.capConcepts(s)
 	var qualifiers [maxSpans]int
+	var known [maxSpans]float32
 	for _, t := range s.terms {
 		for sp := range n {
 			if t.spans&(1<<sp) == 0 {
@@ -392,12 +400,18 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			}
 			spans[sp].total += t.w
 			if t.id >= 0 {
+				known[sp] += t.w
 				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]
 				spans[sp].onTopic = spans[sp].onTopic || !ix.voc.weak[t.id]
 				if ix.voc.weak[t.id] && kindFactor(t.text) == 1 {
 					qualifiers[sp]++
 				}
 			}
+		}
+	}
+	for sp := 1; sp < n; sp++ {
+		if known[0] > 0 {
+			spans[sp].dropped = 1 - known[sp]/known[0]
 		}
 	}
 	for sp := range n {
@@ -757,7 +771,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				pen *= ix.p.offSubject
 			}
 			if sp > 0 {
-				pen *= ix.p.spanFactor
+				pen *= ix.p.spanFactor * (1 - ix.p.spanDrop*float64(spans[sp].dropped))
 			}
 			raw *= pen
 			if raw > s.raw[g] {
