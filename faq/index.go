@@ -417,6 +417,18 @@ func kindFactor(t string) float64 {
 	return 1
 }
 
+// functionChars are Chinese characters that, standing alone, are grammar:
+// particles, prepositions, pronouns and the like. Most are stop words of the
+// lexicon where they stand as words; these are the ones that also build
+// words (着急, 来源, 过期), so they cannot be dropped, only weighed little.
+const functionChars = "着来去过得于以而之其只才将则乃并且此该每各某"
+
+// functionChar reports whether t is one character of functionChars.
+func functionChar(t string) bool {
+	r, n := utf8.DecodeRuneInString(t)
+	return n == len(t) && r >= utf8.RuneSelf && strings.ContainsRune(functionChars, r)
+}
+
 func isASCIIWord(t string) bool {
 	for i := 0; i < len(t); i++ {
 		if t[i] >= 0x80 {
@@ -441,6 +453,11 @@ func (ix *Index) weight(t string, localIDF float64) float64 {
 		return w * float64(ix.p.englishFactor(t))
 	}
 	if kindFactor(t) != 1 {
+		if functionChar(t) {
+			// A particle or preposition (着, 来, 于): rare in a FAQ's
+			// questions, it says nothing of what is asked.
+			return w * ix.p.commonFloor
+		}
 		return w
 	}
 	if ix.lx.inCanon[t] {

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -416,5 +417,18 @@ func TestStoryWordsWeighLittle(t *testing.T) {
 	story, concept := weight("我们周末迁了服务器，网站打不开了", "周末"), weight("备案费用是多少", "费用")
 	if story >= 0.6*concept {
 		t.Errorf("周末 weighs %.2f, 费用 %.2f: a story's day weighs as much as what a question asks", story, concept)
+	}
+}
+
+// TestFunctionCharWeighsLittle: a particle standing alone (着 of 囤着) weighs
+// a fifth of a character of the same rarity that means something; words it
+// builds keep their weight.
+func TestFunctionCharWeighsLittle(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	if got, want := ix.weight("着", 3), ix.weight("囤", 3)*ix.p.commonFloor; math.Abs(got-want) > 1e-9 {
+		t.Errorf("weight(着) = %v, want %v", got, want)
+	}
+	if !functionChar("来") || functionChar("来源") || functionChar("a") || functionChar("幕") {
+		t.Error("functionChar: want 来 only of 来, 来源, a, 幕")
 	}
 }
