@@ -182,8 +182,14 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 				if fixTypos {
 					han, word := a.reading(w)
 					if han != "" {
-						// Pinyin of the FAQ's words: read as Chinese.
-						dst = emitPiece(han, dst)
+						// Pinyin of the FAQ's words or the lexicon's: read
+						// as Chinese typed so.
+						var hs [16]tok
+						ht := hs[:0]
+						for k, r := range han {
+							ht = append(ht, tok{s: han[k : k+utf8.RuneLen(r)], han: true, end: k + utf8.RuneLen(r)})
+						}
+						dst = a.hanRun(han, ht, dst, concepts)
 						i = j
 						continue
 					}

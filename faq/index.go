@@ -186,7 +186,7 @@ func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][
 	ix.weigh(vt, df)
 	ix.trans = ix.learnTranslations()
 	ix.topic = ix.findTopics()
-	ix.an.pinyin = newPinyinIndex(ix.voc.ids)
+	ix.an.pinyin = newPinyinIndex(ix.voc.ids, lx.han)
 	ix.setParams(p)
 	return ix
 }

@@ -929,6 +929,10 @@ func (ix *Index) pick(g int, lang string) *Entry {
 func (ix *Index) unknownWeight(t string, concept bool) float32 {
 	top := ix.voc.unknown[1]
 	switch {
+	case isASCIIWord(t) && ix.an.pinyin != nil && ix.an.pinyin.syllables[t] && !ix.an.known(t):
+		// One syllable of pinyin ("wo de yuming … le"), no English word:
+		// a character, most often a particle, typed without its tone.
+		return ix.voc.unknown[0] * ix.p.unknownChar
 	case isASCIIWord(t):
 		return top * ix.p.unknownLatin * ix.p.englishFactor(t)
 	case kindFactor(t) != 1:

@@ -432,3 +432,33 @@ func TestFunctionCharWeighsLittle(t *testing.T) {
 		t.Error("functionChar: want 来 only of 来, 来源, a, 幕")
 	}
 }
+
+// TestPinyinOfLexiconWords: pinyin of a word the FAQ does not have but the
+// lexicon does reads as that word and so as its concept ("lanjie" is 拦截,
+// a way to say 阻断; "dabukai" 打不开, 无法访问), while pinyin that the FAQ's
+// own words read as keeps to them (luntan is 论坛, not the lexicon's typo
+// 论谈); a lone syllable no English word ("le", "wo") weighs as a
+// character, not as a rare English word.
+func TestPinyinOfLexiconWords(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	for w, want := range map[string]string{"lanjie": "拦截", "dabukai": "打不开", "dangtian": "当天", "luntan": "论坛"} {
+		if got, _ := ix.an.reading(w); got != want {
+			t.Errorf("reading(%q) = %q, want %q", w, got, want)
+		}
+	}
+	got := ix.an.analyze("lanjie", nil, nil)
+	if !slices.Contains(got, "阻断") {
+		t.Errorf("analyze(lanjie) = %v, want the concept 阻断", got)
+	}
+	if w, char := ix.unknownWeight("le", false), ix.voc.unknown[0]*ix.p.unknownChar; w != char {
+		t.Errorf("weight of the syllable le = %v, want a character's %v", w, char)
+	}
+	if w := ix.unknownWeight("zzyzx", false); w <= ix.voc.unknown[0] {
+		t.Errorf("weight of an unknown English word = %v, want more than a character's", w)
+	}
+	for q, want := range map[string]string{"wo de yuming bei lanjie le, zenme ban": "section_iym_mzr_zdb", "beian tongguo dangtian wangzhan dabukai": "section_hym_mzr_zdb"} {
+		if r := ix.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != want {
+			t.Errorf("%q: best %v, want %s", q, r.Best.Entry, want)
+		}
+	}
+}

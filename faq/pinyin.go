@@ -2,6 +2,8 @@ package faq
 
 import (
 	_ "embed"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,16 +25,19 @@ const maxSyllable = 6
 type pinyinIndex struct {
 	syllables map[string]bool
 	// pairs maps the joined pinyin of two syllables to the FAQ's character
-	// pairs read that way, most frequent first.
-	pairs map[string][]string
+	// pairs read that way; lexPairs to the pairs of the lexicon's variants
+	// read that way, for pinyin no pair of the FAQ's reads as.
+	pairs, lexPairs map[string][]string
 	// readings holds each character's toneless readings.
 	readings map[rune][]string
 }
 
-// newPinyinIndex indexes the pinyin of the Han pairs among terms.
-func newPinyinIndex(terms map[string]int32) *pinyinIndex {
+// newPinyinIndex indexes the pinyin of the Han pairs among terms, and of
+// the pairs of the lexicon's Han variants (lexHan), so that "lanjie" reads
+// as 拦截 and so as the concept it is a variant of.
+func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinIndex {
 	readings := map[rune][]string{}
-	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}, readings: readings}
+	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings}
 	for line := range strings.Lines(pinyinTable) {
 		if strings.HasPrefix(line, "#") {
 			continue
@@ -46,19 +51,32 @@ func newPinyinIndex(terms map[string]int32) *pinyinIndex {
 			readings[r] = append(readings[r], syl)
 		}
 	}
-	for t := range terms {
-		if len(t) != 6 || utf8.RuneCountInString(t) != 2 {
-			continue
-		}
+	add := func(pairs map[string][]string, t string) {
 		r1, n := utf8.DecodeRuneInString(t)
 		r2, _ := utf8.DecodeRuneInString(t[n:])
 		for _, a := range readings[r1] {
 			for _, b := range readings[r2] {
 				k := a + b
-				if len(px.pairs[k]) < 4 {
-					px.pairs[k] = append(px.pairs[k], t)
+				if len(pairs[k]) < 4 && !slices.Contains(pairs[k], t) {
+					pairs[k] = append(pairs[k], t)
 				}
 			}
+		}
+	}
+	for t := range terms {
+		if len(t) == 6 && utf8.RuneCountInString(t) == 2 {
+			add(px.pairs, t)
+		}
+	}
+	// The lexicon's variants, in a fixed order so that ties are the same
+	// on every load.
+	for _, v := range slices.Sorted(maps.Keys(lexHan)) {
+		rs := []rune(v)
+		if len(rs) < 2 || len(v) != 3*len(rs) {
+			continue
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			add(px.lexPairs, string(rs[i:i+2]))
 		}
 	}
 	return px
@@ -78,14 +96,14 @@ func (a *analyzer) readPinyin(w string) string {
 	}
 	var b strings.Builder
 	for i := 0; i+1 < len(syl); i += 2 {
-		cands := px.pairs[syl[i]+syl[i+1]]
+		cands := px.read(syl[i] + syl[i+1])
 		if len(cands) != 1 {
 			return "" // unknown, or ambiguous among the FAQ's words
 		}
 		b.WriteString(cands[0])
 	}
 	if len(syl)%2 == 1 {
-		cands := px.pairs[syl[len(syl)-2]+syl[len(syl)-1]]
+		cands := px.read(syl[len(syl)-2] + syl[len(syl)-1])
 		if len(cands) != 1 {
 			return ""
 		}
@@ -93,6 +111,15 @@ func (a *analyzer) readPinyin(w string) string {
 		b.WriteString(cands[0][n:])
 	}
 	return b.String()
+}
+
+// read returns the pairs that the pinyin of two syllables, joined, reads
+// as: the FAQ's, or when it has none, the lexicon's.
+func (px *pinyinIndex) read(k string) []string {
+	if c := px.pairs[k]; len(c) > 0 {
+		return c
+	}
+	return px.lexPairs[k]
 }
 
 // homophone returns the FAQ's character pair that pair, which the FAQ does
