@@ -38,7 +38,7 @@ func FuzzNormalize(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500)} {
+	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500), "wo de yuming bei lanjie le, zenme ban", strings.Repeat("dabukai", 4), "beian期间luntan dangtian"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
