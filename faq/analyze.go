@@ -181,6 +181,12 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 				st := stem(w)
 				if fixTypos {
 					han, word := a.reading(w)
+					if han == "" {
+						// Pinyin typed a syllable at a time ("yu ming zheng
+						// shu"): the most syllables from here that read as
+						// words, joined.
+						han, j = a.spacedPinyin(s, i, j)
+					}
 					if han != "" {
 						// Pinyin of the FAQ's words or the lexicon's: read
 						// as Chinese typed so.
@@ -232,6 +238,51 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 		}
 	}
 	return dst
+}
+
+// maxSpaced is the most syllables of pinyin typed apart that are read as
+// one word.
+const maxSpaced = 8
+
+// spacedPinyin reads the word s[i:j] and the words after it, apart by
+// single spaces, when each is one pinyin syllable that is no English word
+// the analyzer knows: it returns the Chinese that the most pairs of them
+// from the first read as, joined, and where the last of them ends; "" and j
+// when no pair reads so.
+func (a *analyzer) spacedPinyin(s string, i, j int) (string, int) {
+	px := a.pinyin
+	if px == nil || !a.syllable(s[i:j]) {
+		return "", j
+	}
+	var ends [maxSpaced]int
+	ends[0] = j
+	n := 1
+	for n < maxSpaced && ends[n-1]+1 < len(s) && s[ends[n-1]] == ' ' {
+		from := ends[n-1] + 1
+		k := from
+		for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
+			k++
+		}
+		if k == from || k < len(s) && isWordRune(rune(s[k])) && s[k] < utf8.RuneSelf || !a.syllable(s[from:k]) {
+			break
+		}
+		ends[n] = k
+		n++
+	}
+	// An even number of syllables: each pair a word, none straddling two.
+	for m := n &^ 1; m >= 2; m -= 2 {
+		joined := strings.ReplaceAll(s[i:ends[m-1]], " ", "")
+		if han := a.readPinyin(joined); han != "" {
+			return han, ends[m-1]
+		}
+	}
+	return "", j
+}
+
+// syllable reports whether w is one pinyin syllable and no English word the
+// analyzer knows ("wang", "zhan"; not "long" or "ban").
+func (a *analyzer) syllable(w string) bool {
+	return a.pinyin != nil && a.pinyin.syllables[w] && !a.known(stem(w))
 }
 
 // unitOf returns the unit of a number written with it ("6mb" → "mb", as
@@ -375,8 +426,10 @@ func (a *analyzer) reading(w string) (han, word string) {
 	if py := a.readPinyin(w); py != "" {
 		return py, ""
 	}
-	if a.prefixed(w) || strings.ContainsAny(w, "0123456789") {
-		return "", "" // reused, unblock: a word, if not one we know; 2012 a number
+	if a.prefixed(w) || strings.ContainsAny(w, "0123456789") || a.syllable(w) {
+		// reused, unblock: a word, if not one we know; 2012 a number; wang
+		// a syllable of pinyin, no typo of want.
+		return "", ""
 	}
 	return "", a.correct(w)
 }

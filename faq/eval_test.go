@@ -190,6 +190,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_h.jsonl"},
 	{"corpus", "testdata/corpus_d.jsonl"},
 	{"large", "testdata/large_c.jsonl"},
+	{"", "testdata/heldout_i.jsonl"},
+	{"corpus", "testdata/corpus_e.jsonl"},
+	{"large", "testdata/large_d.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

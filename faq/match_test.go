@@ -446,6 +446,14 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 			t.Errorf("reading(%q) = %q, want %q", w, got, want)
 		}
 	}
+	// Typed a syllable at a time, pairs of syllables are read as words; a
+	// lone syllable is no typo of an English word (wang is not want).
+	if got := ix.an.analyze("wang zhan fang wen", nil, nil); !slices.Contains(got, "网站") || !slices.Contains(got, "访问") {
+		t.Errorf("analyze(wang zhan fang wen) = %v, want 网站 and 访问", got)
+	}
+	if got := ix.an.analyze("wang", nil, nil); !slices.Equal(got, []string{"wang"}) {
+		t.Errorf("analyze(wang) = %v, want wang as written", got)
+	}
 	got := ix.an.analyze("lanjie", nil, nil)
 	if !slices.Contains(got, "阻断") {
 		t.Errorf("analyze(lanjie) = %v, want the concept 阻断", got)
