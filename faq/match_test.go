@@ -474,3 +474,13 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 		}
 	}
 }
+
+// TestPinyinOddSyllables: the last of an odd number of syllables is read
+// with the one before, as a pair that begins with the character already
+// read for it: "jingyingxing" is 经营性, though the corpus has 硬性 too.
+func TestPinyinOddSyllables(t *testing.T) {
+	ix := loadEval(t, "corpus", Options{})
+	if got, _ := ix.an.reading("jingyingxing"); got != "经营性" {
+		t.Errorf("reading(jingyingxing) = %q, want 经营性", got)
+	}
+}

@@ -103,12 +103,22 @@ func (a *analyzer) readPinyin(w string) string {
 		b.WriteString(cands[0])
 	}
 	if len(syl)%2 == 1 {
-		cands := px.read(syl[len(syl)-2] + syl[len(syl)-1])
-		if len(cands) != 1 {
+		// The last syllable, with the one before: of the pairs read so,
+		// those that begin with the character already read for it.
+		last, _ := utf8.DecodeLastRuneInString(b.String())
+		found := ""
+		for _, c := range px.read(syl[len(syl)-2] + syl[len(syl)-1]) {
+			if r, n := utf8.DecodeRuneInString(c); r == last {
+				if found != "" {
+					return ""
+				}
+				found = c[n:]
+			}
+		}
+		if found == "" {
 			return ""
 		}
-		_, n := utf8.DecodeRuneInString(cands[0])
-		b.WriteString(cands[0][n:])
+		b.WriteString(found)
 	}
 	return b.String()
 }
