@@ -80,6 +80,8 @@ type Index struct {
 	minMargin float64
 	// powQ and powE raise the two coverages to their exponents.
 	powQ, powE *powTable
+	// powQL and powEL are powQ and powE for a message of several clauses.
+	powQL, powEL *powTable
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
@@ -196,6 +198,7 @@ func (ix *Index) setParams(p params) {
 	ix.p = p
 	ix.minMargin = p.minMargin + p.marginLog*math.Log(float64(max(1, len(ix.groups))))
 	ix.powQ, ix.powE = newPowTable(p.qExp), newPowTable(1-p.qExp)
+	ix.powQL, ix.powEL = newPowTable(p.qExpLong), newPowTable(1-p.qExpLong)
 }
 
 // makeGroups gathers the entries of one id into a group.

@@ -86,6 +86,9 @@ type params struct {
 	// qExp weighs query coverage against entry coverage (1-qExp) in the
 	// geometric mean that makes the raw similarity.
 	qExp float64
+	// qExpLong is qExp for a message of several clauses, where the words
+	// around the question leave less of it explained by any entry.
+	qExpLong float64
 	// phrasingWeight and answerWeight are how much a query term found only
 	// in an entry's extra phrasings, or only in its answer, counts against
 	// one found in its question.
@@ -153,7 +156,7 @@ type params struct {
 }
 
 var defaultParams = params{
-	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
+	qExp: 0.7, qExpLong: 0.6, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
@@ -210,6 +213,7 @@ type scratch struct {
 	unknown    map[string]int32
 	ecov       []float32
 	nSpans     int     // spans the query used
+	long       bool    // the query has several clauses
 	concepts   []int32 // start and end in buf of each lexicon concept's terms
 	conceptOf  []int32 // buf position → its concept's start in concepts, -1 when none
 	termOf     []int32 // buf position → index in terms
@@ -338,6 +342,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			s.conceptOf[pos] = int32(c)
 		}
 	}
+	s.long = len(clauses) > 1
 	ask := asking(clauses, qts)
 	// "…doesn't show them. What's wrong?": asking words alone say nothing;
 	// the clause before says what is asked about.
@@ -763,6 +768,9 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				ec = qcov * 0.25
 			}
 			raw := ix.powQ.at(qcov) * ix.powE.at(ec)
+			if s.long {
+				raw = ix.powQL.at(qcov) * ix.powEL.at(ec)
+			}
 			pen := 1.0
 			if !s.core[i] {
 				pen *= ix.p.offCore
