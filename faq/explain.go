@@ -89,13 +89,30 @@ func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
 	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking}
-	for _, w := range strings.FieldsFunc(ix.f.fold(truncate(query, maxQueryBytes)), func(r rune) bool { return !isWordRune(r) || r >= utf8.RuneSelf }) {
-		if w = unitOf(strings.Trim(w, "'")); w == "" {
+	folded := ix.f.fold(truncate(query, maxQueryBytes))
+	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
+	for i := 0; i < len(folded); {
+		if !latin(rune(folded[i])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(folded) && latin(rune(folded[j])) {
+			j++
+		}
+		w := unitOf(strings.Trim(folded[i:j], "'"))
+		if w == "" {
+			i = j
 			continue
 		}
 		if han, word := ix.an.reading(w); han != "" || word != "" {
 			ex.Readings = append(ex.Readings, Reading{w, han + word})
+		} else if han, end := ix.an.spacedPinyin(folded, i, j); han != "" {
+			// Syllables typed apart, read together (see terms).
+			ex.Readings = append(ex.Readings, Reading{folded[i:end], han})
+			j = end
 		}
+		i = j
 	}
 	for _, r := range tr.reads {
 		if !slices.Contains(ex.Readings, r) {

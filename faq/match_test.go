@@ -455,6 +455,9 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 	if got := ix.an.analyze("wang zhan fang wen", nil, nil); !slices.Contains(got, "网站") || !slices.Contains(got, "访问") {
 		t.Errorf("analyze(wang zhan fang wen) = %v, want 网站 and 访问", got)
 	}
+	if ex := ix.Explain("wang zhan fang wen"); !slices.Contains(ex.Readings, Reading{"wang zhan fang wen", "网站访问"}) {
+		t.Errorf("Explain(wang zhan fang wen) reads %v, want the syllables read together", ex.Readings)
+	}
 	if got := ix.an.analyze("wang", nil, nil); !slices.Equal(got, []string{"wang"}) {
 		t.Errorf("analyze(wang) = %v, want wang as written", got)
 	}
