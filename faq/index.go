@@ -78,6 +78,11 @@ type Index struct {
 	// minMargin is the lead the best topic needs: params.minMargin and
 	// params.marginLog applied to this FAQ's size.
 	minMargin float64
+	// offSubject scales a question that names no subject word of this FAQ:
+	// params.offSubject in an FAQ most of whose questions name one
+	// (subjectFull), nearer 1 in one where fewer do (several products, each
+	// with words of its own).
+	offSubject float64
 	// powQ and powE raise the two coverages to their exponents.
 	powQ, powE *powTable
 	// powQL and powEL are powQ and powE for a message of several clauses.
@@ -157,6 +162,9 @@ type vocab struct {
 	weak []bool
 	// hasSubject says whether any term is a subject word.
 	hasSubject bool
+	// subjectCover is the share of the FAQ's questions and phrasings that
+	// name a subject word.
+	subjectCover float64
 }
 
 // postings lists, for each term, where it occurs.
@@ -197,6 +205,7 @@ func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][
 func (ix *Index) setParams(p params) {
 	ix.p = p
 	ix.minMargin = p.minMargin + p.marginLog*math.Log(float64(max(1, len(ix.groups))))
+	ix.offSubject = 1 - (1-p.offSubject)*min(1, ix.voc.subjectCover/subjectFull)
 	ix.powQ, ix.powE = newPowTable(p.qExp), newPowTable(1-p.qExp)
 	ix.powQL, ix.powEL = newPowTable(p.qExpLong), newPowTable(1-p.qExpLong)
 }
@@ -393,6 +402,17 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 		}
 	}
 	v.hasSubject = slices.Contains(v.subject, true)
+	// How many of the FAQ's own questions name a subject word: the less, the
+	// less a question that names none is off the subject.
+	named := 0
+	for _, vt := range variantTerms {
+		if slices.ContainsFunc(vt, func(ti int32) bool { return v.subject[ti] }) {
+			named++
+		}
+	}
+	if len(variantTerms) > 0 {
+		v.subjectCover = float64(named) / float64(len(variantTerms))
+	}
 }
 
 // answerSentences splits answer text into sentences and list items.
@@ -405,6 +425,11 @@ func answerSentences(s string) []string {
 // subjectShare is the share of an FAQ's questions a word must appear in to
 // name the FAQ's subject.
 const subjectShare = 0.1
+
+// subjectFull is the share of an FAQ's questions naming a subject word from
+// which a question that names none takes the whole of params.offSubject;
+// below it, a share of it in proportion.
+const subjectFull = 0.8
 
 // idf is the inverse document frequency of a term found in df of n groups.
 func idf(n float64, df int) float64 {

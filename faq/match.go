@@ -105,7 +105,8 @@ type params struct {
 	// question); a single character.
 	unknownLatin, unknownWord, unknownPair, unknownChar float32
 	// offSubject scales the similarity of a question that names none of the
-	// FAQ's subject words and is not wholly explained by the entry.
+	// FAQ's subject words and is not wholly explained by the entry, in an FAQ
+	// all of whose questions name one (see Index.offSubject).
 	offSubject float64
 	// coreShare is how heavy a term of an entry's question must be, against
 	// the question's heaviest, to be distinctive of it; offCore scales the
@@ -131,7 +132,8 @@ type params struct {
 	// spanDrop scales it further by the share of what the FAQ knows of the
 	// message that the part leaves out: a clause that asks "will my site
 	// go down?" after "during an access filing," drops what it is about.
-	spanDrop float64
+	spanDrop     float64
+	coverSubject bool
 	// transWeight scales what a learned translation contributes.
 	transWeight float32
 	// nonWord scales a character pair that is no word of general Chinese;
@@ -776,7 +778,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				pen *= ix.p.offCore
 			}
 			if ix.voc.hasSubject && !spans[sp].onSubject && qcov < 1 {
-				pen *= ix.p.offSubject
+				pen *= ix.offSubject
 			}
 			if sp > 0 {
 				pen *= ix.p.spanFactor * (1 - ix.p.spanDrop*float64(spans[sp].dropped))

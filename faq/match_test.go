@@ -59,7 +59,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_i.jsonl"}, false, 0.71, 0.025, 0.92},
 		{"", []string{"testdata/heldout_i.jsonl"}, true, 0.52, 0.015, 0.97},
 		{"corpus", []string{"testdata/corpus_e.jsonl"}, false, 0.40, 0.07, 0.90},
-		{"large", []string{"testdata/large_d.jsonl"}, false, 0.36, 0.02, 0.96},
+		{"large", []string{"testdata/large_d.jsonl"}, false, 0.40, 0.03, 0.95},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
@@ -505,5 +505,24 @@ func TestLongMessageLeansOnEntryCoverage(t *testing.T) {
 	defer ix.setParams(defaultParams)
 	if same := ix.Match(q); same.Best.Score >= r.Best.Score {
 		t.Errorf("score %.3f with the long-message exponent, %.3f without: want it higher with", r.Best.Score, same.Best.Score)
+	}
+}
+
+// TestOffSubjectByCover: a question naming none of the FAQ's subject words
+// is scaled by offSubject in an FAQ most of whose questions name one, and
+// less in one where fewer do: the five products' pages share only ECS words (a
+// CDN question names none of them and is no less on the FAQ's subject).
+func TestOffSubjectByCover(t *testing.T) {
+	seed := loadEval(t, "", Options{})
+	if c := seed.voc.subjectCover; c < 0.8 {
+		t.Errorf("seed FAQ: %.2f of its questions name a subject word, want most", c)
+	}
+	if want := seed.p.offSubject; math.Abs(seed.offSubject-want) > 1e-9 {
+		t.Errorf("seed FAQ: off-subject factor %v, want %v", seed.offSubject, want)
+	}
+	large := loadEval(t, "large", Options{})
+	if large.voc.subjectCover > 0.7 || large.offSubject <= seed.offSubject {
+		t.Errorf("five products: cover %.2f, factor %.3f; want fewer questions naming a subject word than the seed's and a milder factor than its %.3f",
+			large.voc.subjectCover, large.offSubject, seed.offSubject)
 	}
 }
