@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -36,21 +37,9 @@ type pinyinIndex struct {
 // the pairs of the lexicon's Han variants (lexHan), so that "lanjie" reads
 // as 拦截 and so as the concept it is a variant of.
 func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinIndex {
-	readings := map[rune][]string{}
-	px := &pinyinIndex{syllables: map[string]bool{}, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings}
-	for line := range strings.Lines(pinyinTable) {
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		syl, chars, ok := strings.Cut(strings.TrimSpace(line), " ")
-		if !ok {
-			continue
-		}
-		px.syllables[syl] = true
-		for _, r := range chars {
-			readings[r] = append(readings[r], syl)
-		}
-	}
+	table := pinyinReadings()
+	readings := table.readings
+	px := &pinyinIndex{syllables: table.syllables, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings}
 	add := func(pairs map[string][]string, t string) {
 		r1, n := utf8.DecodeRuneInString(t)
 		r2, _ := utf8.DecodeRuneInString(t[n:])
@@ -122,6 +111,29 @@ func (a *analyzer) readPinyin(w string) string {
 	}
 	return b.String()
 }
+
+// pinyinReadings is the reading table, read once per process and shared
+// (never changed) by every index.
+var pinyinReadings = sync.OnceValue(func() (t struct {
+	syllables map[string]bool
+	readings  map[rune][]string
+}) {
+	t.syllables, t.readings = map[string]bool{}, map[rune][]string{}
+	for line := range strings.Lines(pinyinTable) {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		syl, chars, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		t.syllables[syl] = true
+		for _, r := range chars {
+			t.readings[r] = append(t.readings[r], syl)
+		}
+	}
+	return t
+})
 
 // read returns the pairs that the pinyin of two syllables, joined, reads
 // as: the FAQ's, or when it has none, the lexicon's.
