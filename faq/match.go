@@ -132,8 +132,11 @@ type params struct {
 	// spanDrop scales it further by the share of what the FAQ knows of the
 	// message that the part leaves out: a clause that asks "will my site
 	// go down?" after "during an access filing," drops what it is about.
-	spanDrop     float64
-	coverSubject bool
+	spanDrop float64
+	// unknownLong scales what a word no entry has counts of a message of
+	// several clauses: mostly the story around the question (who we are,
+	// what happened), which no FAQ is about.
+	unknownLong float64
 	// transWeight scales what a learned translation contributes.
 	transWeight float32
 	// nonWord scales a character pair that is no word of general Chinese;
@@ -161,7 +164,7 @@ var defaultParams = params{
 	qExp: 0.7, qExpLong: 0.6, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
-	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
+	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5,
 }
 
@@ -405,7 +408,11 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 			if t.spans&(1<<sp) == 0 {
 				continue
 			}
-			spans[sp].total += t.w
+			if t.id < 0 && s.long {
+				spans[sp].total += t.w * float32(ix.p.unknownLong)
+			} else {
+				spans[sp].total += t.w
+			}
 			if t.id >= 0 {
 				known[sp] += t.w
 				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]

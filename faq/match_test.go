@@ -526,3 +526,24 @@ func TestOffSubjectByCover(t *testing.T) {
 			large.voc.subjectCover, large.offSubject, seed.offSubject)
 	}
 }
+
+// TestLongMessageStoryWeighsLess: in a message of several clauses a word no
+// entry has counts unknownLong of its weight against every entry (the story
+// around the question), so the entry the question is about scores higher
+// than with the word at full weight; a one-line question is unchanged.
+func TestLongMessageStoryWeighsLess(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	const long = "各位好，我们是一家卖茶叶和茶具的小公司，老板想做个线上展示的官网，服务器放在香港，域名解析也指过去了，请问这样还需要备案吗？"
+	const short = "香港服务器的茶叶官网需要备案吗"
+	l, sh := ix.Match(long), ix.Match(short)
+	p := ix.p
+	p.unknownLong = 1
+	ix.setParams(p)
+	defer ix.setParams(defaultParams)
+	if full := ix.Match(long); full.Best.Score >= l.Best.Score {
+		t.Errorf("long message: %.3f with story words at %.1f, %.3f at full weight; want it higher", l.Best.Score, defaultParams.unknownLong, full.Best.Score)
+	}
+	if full := ix.Match(short); full.Best.Score != sh.Best.Score {
+		t.Errorf("one-line question: %.3f, %.3f at full weight; want the same", sh.Best.Score, full.Best.Score)
+	}
+}
