@@ -106,7 +106,7 @@ type params struct {
 	unknownLatin, unknownWord, unknownPair, unknownChar float32
 	// offSubject scales the similarity of a question that names none of the
 	// FAQ's subject words and is not wholly explained by the entry, in an FAQ
-	// all of whose questions name one (see Index.offSubject).
+	// most of whose questions name one (see Index.offSubject).
 	offSubject float64
 	// coreShare is how heavy a term of an entry's question must be, against
 	// the question's heaviest, to be distinctive of it; offCore scales the
@@ -946,7 +946,7 @@ func (ix *Index) pick(g int, lang string) *Entry {
 func (ix *Index) unknownWeight(t string, concept bool) float32 {
 	top := ix.voc.unknown[1]
 	switch {
-	case isASCIIWord(t) && ix.an.pinyin != nil && ix.an.pinyin.syllables[t] && !ix.an.known(t):
+	case isASCIIWord(t) && ix.an.syllable(t):
 		// One syllable of pinyin ("wo de yuming … le"), no English word:
 		// a character, most often a particle, typed without its tone.
 		return ix.voc.unknown[0] * ix.p.unknownChar
