@@ -16,6 +16,11 @@ import (
 //go:embed data/pinyin.txt
 var pinyinTable string
 
+// maxPairs is the most character pairs kept for one reading: more than one
+// is ambiguous already, and a few let the last syllable of an odd number be
+// told by the character before it.
+const maxPairs = 4
+
 // maxSyllable is the length of the longest pinyin syllable ("zhuang").
 const maxSyllable = 6
 
@@ -46,8 +51,16 @@ func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinInd
 		for _, a := range readings[r1] {
 			for _, b := range readings[r2] {
 				k := a + b
-				if len(pairs[k]) < 4 && !slices.Contains(pairs[k], t) {
-					pairs[k] = append(pairs[k], t)
+				switch c := pairs[k]; {
+				case slices.Contains(c, t):
+				case len(c) < maxPairs:
+					pairs[k] = append(c, t)
+				default:
+					// Full: keep the smallest, so that which are kept does
+					// not depend on the order terms come in.
+					if i := slices.Index(c, slices.Max(c)); t < c[i] {
+						c[i] = t
+					}
 				}
 			}
 		}
