@@ -232,25 +232,16 @@ func TestOtherLanguage(t *testing.T) {
 // TestQuestionType tells apart entries whose words agree but whose
 // questions ask for different things: why, how long, how.
 func TestQuestionType(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, dir+"/faq.md", "# 常见问题 {#concept_x .concept}\n\n"+
+	ix := loadPage(t, "# 常见问题 {#concept_x .concept}\n\n"+
 		"## 为什么备案审核不通过？ {#section_why .section}\n\n资料不合格。\n\n"+
 		"## 备案审核需要多长时间？ {#section_long .section}\n\n二十个工作日。\n\n"+
 		"## 如何提交备案审核？ {#section_how .section}\n\n在控制台提交。\n")
-	ix, err := Load([]string{dir}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]string{
+	wantBest(t, ix, map[string]string{
 		"备案审核为啥没过":                      "section_why",
 		"备案审核要多久":                       "section_long",
 		"备案审核怎么提交":                      "section_how",
 		"how long does the review take": "section_long",
-	} {
-		if r := ix.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != want {
-			t.Errorf("Match(%q) best %s, want %s", q, idOf(r.Best.Entry), want)
-		}
-	}
+	})
 }
 
 // TestExplain says how a long message was read and why its answer won.
@@ -563,21 +554,12 @@ func TestNegation(t *testing.T) {
 	if got := ix.an.analyze("原备案在阿里云", nil, nil); slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "!") }) {
 		t.Errorf("analyze(原备案在阿里云) = %v, want no negation", got)
 	}
-	dir := t.TempDir()
-	writeFile(t, dir+"/new.md", "# 新增网站 {#concept_n .concept}\n\n"+
+	small := loadPage(t, "# 新增网站 {#concept_n .concept}\n\n"+
 		"## 新增网站（原备案在阿里云）期间网站能访问吗？ {#section_in .section}\n\n已备案的网站不受影响，新网站审核通过后才能访问。\n\n"+
 		"## 新增网站（原备案不在阿里云）期间网站能访问吗？ {#section_out .section}\n\n原备案需先接入阿里云，期间网站不能访问。\n")
-	small, err := Load([]string{dir}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]string{
+	wantBest(t, small, map[string]string{
 		"原来的备案不在阿里云，新增网站期间能访问吗":                                                             "section_out",
 		"原来的备案就在阿里云，新增网站期间能访问吗":                                                             "section_in",
 		"our filing is not with Alibaba Cloud, can the new site be visited while adding it": "section_out",
-	} {
-		if r := small.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != want {
-			t.Errorf("%q: best %v, want %s", q, r.Best.Entry, want)
-		}
-	}
+	})
 }
