@@ -310,33 +310,18 @@ func (t tok) start() int { return t.end - len(t.s) }
 // match first, left to right) and emits the pieces between them.
 func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) []string {
 	pieceFrom := -1 // index in run where the current unmatched piece starts
-	neg := false    // a negation word came last: what follows is negated
 	for j := 0; j < len(run); {
 		matched := false
 		for k := min(a.lx.hanMax, len(run)-j); k >= 1; k-- {
-			v := s[run[j].start():run[j+k-1].end]
-			canon, ok := a.lx.han[v]
+			canon, ok := a.lx.han[s[run[j].start():run[j+k-1].end]]
 			if !ok {
 				continue
 			}
 			if pieceFrom >= 0 {
-				piece := s[run[pieceFrom].start():run[j-1].end]
-				dst = emitPiece(piece, dst)
-				if neg {
-					dst, neg = append(dst, negated(piece)), false
-				}
-				if r, _ := utf8.DecodeLastRuneInString(piece); strings.ContainsRune("无未非", r) {
-					neg = true // 工信部无|备案信息
-				}
+				dst = emitPiece(s[run[pieceFrom].start():run[j-1].end], dst)
 				pieceFrom = -1
 			}
 			dst = a.emitCanon(canon, dst, concepts)
-			switch {
-			case canon == "" && hanNegators[v]:
-				neg = true
-			case canon != "" && neg:
-				dst, neg = append(dst, "!"+canon), false
-			}
 			j += k
 			matched = true
 			break
@@ -349,41 +334,9 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) 
 		}
 	}
 	if pieceFrom >= 0 {
-		piece := s[run[pieceFrom].start():run[len(run)-1].end]
-		dst = emitPiece(piece, dst)
-		if neg {
-			dst = append(dst, negated(piece))
-		}
+		dst = emitPiece(s[run[pieceFrom].start():run[len(run)-1].end], dst)
 	}
 	return dst
-}
-
-// Negation. A word that negates what follows it (不, 没有, not, don't) is a
-// stop word, and so would be lost: 工信部仍有备案信息 and 工信部无备案信息
-// would read alike, and so would the pages for a filing on Alibaba Cloud
-// and one not (原备案不在阿里云). What the negation falls on (the next
-// concept, or the first two characters of the next piece, or the next
-// English word) is emitted once more with "!" before it: a term of its own,
-// which the entries that say the same negation share.
-
-// hanNegators are the stop words that negate what follows them.
-var hanNegators = map[string]bool{"不": true, "没": true, "没有": true, "不是": true, "并非": true}
-
-// latinNegators are the English stop words that negate what follows them
-// (as stemmed).
-var latinNegators = map[string]bool{"not": true, "no": true, "dont": true, "don't": true, "doesn't": true, "isn't": true, "aren't": true, "wasn't": true, "never": true, "without": true, "cannot": true, "can't": true, "won't": true, "didn't": true}
-
-// negated is the term that says piece (its first two characters) is
-// negated.
-func negated(piece string) string {
-	n := 0
-	for i := range piece {
-		if n == 2 {
-			return "!" + piece[:i]
-		}
-		n++
-	}
-	return "!" + piece
 }
 
 // latinRun maps lexicon phrases in a run of English words and emits the
@@ -391,7 +344,6 @@ func negated(piece string) string {
 func (a *analyzer) latinRun(run []tok, dst []string, concepts *[]int32) []string {
 	var kb [64]byte
 	key := kb[:0]
-	neg := false // a negation word came last: what follows is negated
 	for j := 0; j < len(run); {
 		matched := false
 		kmax := min(a.lx.latinMax, len(run)-j)
@@ -408,12 +360,6 @@ func (a *analyzer) latinRun(run []tok, dst []string, concepts *[]int32) []string
 			}
 			if canon, ok := a.lx.latin[string(key)]; ok {
 				dst = a.emitCanon(canon, dst, concepts)
-				switch {
-				case canon == "" && latinNegators[string(key)]:
-					neg = true
-				case canon != "" && neg:
-					dst, neg = append(dst, "!"+canon), false
-				}
 				j += k
 				matched = true
 				break
@@ -422,9 +368,6 @@ func (a *analyzer) latinRun(run []tok, dst []string, concepts *[]int32) []string
 		if !matched {
 			if w := run[j].s; len(w) > 1 {
 				dst = append(dst, w)
-				if neg {
-					dst, neg = append(dst, "!"+w), false
-				}
 			}
 			j++
 		}

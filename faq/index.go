@@ -431,10 +431,6 @@ const subjectShare = 0.1
 // below it, a share of it in proportion.
 const subjectFull = 0.8
 
-// negWeight scales a negation term (!阿里云, see hanNegators) against the
-// term it negates: it tells siblings apart, it is not what is asked.
-const negWeight = 0.5
-
 // idf is the inverse document frequency of a term found in df of n groups.
 func idf(n float64, df int) float64 {
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
@@ -480,9 +476,6 @@ func isASCIIWord(t string) bool {
 // its general rarity; a pair of characters that is no word at all (务号, from
 // 服务号) counts half.
 func (ix *Index) weight(t string, localIDF float64) float64 {
-	if strings.HasPrefix(t, "!") {
-		return localIDF * negWeight // a negation (see hanNegators)
-	}
 	w := localIDF * kindFactor(t)
 	if isASCIIWord(t) {
 		return w * float64(ix.p.englishFactor(t))

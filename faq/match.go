@@ -946,9 +946,6 @@ func (ix *Index) pick(g int, lang string) *Entry {
 func (ix *Index) unknownWeight(t string, concept bool) float32 {
 	top := ix.voc.unknown[1]
 	switch {
-	case strings.HasPrefix(t, "!"):
-		// A negation the FAQ never says: it tells no entries apart.
-		return top * ix.p.unknownPair
 	case isASCIIWord(t) && ix.an.syllable(t):
 		// One syllable of pinyin ("wo de yuming … le"), no English word:
 		// a character, most often a particle, typed without its tone.

@@ -538,28 +538,3 @@ func TestLongMessageStoryWeighsLess(t *testing.T) {
 		t.Errorf("one-line question: %.3f, %.3f at full weight; want the same", sh.Best.Score, full.Best.Score)
 	}
 }
-
-// TestNegation: what a negation word falls on is a term of its own, so two
-// entries that differ by a negation are told apart, in either language.
-func TestNegation(t *testing.T) {
-	ix := loadEval(t, "", Options{})
-	for q, want := range map[string]string{
-		"原备案不在阿里云": "!阿里云", "my filing is not on Alibaba Cloud": "!阿里云",
-		"工信部无备案信息": "!备案", "查不到备案了": "!备案", "I don't have a domain": "!域名",
-	} {
-		if got := ix.an.analyze(q, nil, nil); !slices.Contains(got, want) {
-			t.Errorf("analyze(%q) = %v, want %s among them", q, got, want)
-		}
-	}
-	if got := ix.an.analyze("原备案在阿里云", nil, nil); slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "!") }) {
-		t.Errorf("analyze(原备案在阿里云) = %v, want no negation", got)
-	}
-	small := loadPage(t, "# 新增网站 {#concept_n .concept}\n\n"+
-		"## 新增网站（原备案在阿里云）期间网站能访问吗？ {#section_in .section}\n\n已备案的网站不受影响，新网站审核通过后才能访问。\n\n"+
-		"## 新增网站（原备案不在阿里云）期间网站能访问吗？ {#section_out .section}\n\n原备案需先接入阿里云，期间网站不能访问。\n")
-	wantBest(t, small, map[string]string{
-		"原来的备案不在阿里云，新增网站期间能访问吗":                                                             "section_out",
-		"原来的备案就在阿里云，新增网站期间能访问吗":                                                             "section_in",
-		"our filing is not with Alibaba Cloud, can the new site be visited while adding it": "section_out",
-	})
-}
