@@ -210,7 +210,7 @@ func (r *Responder) answer(msg Message, text string) Reply {
 		// Never below the direct threshold, whatever was configured.
 		min = max(r.channelMin, r.answerMin)
 	}
-	if res.Best.Entry != nil && res.Best.Score >= min {
+	if res = Decide(res, min); res.Answered {
 		return answerReply(res.Best.Entry, res.Best.Score, res.Lang)
 	}
 	if unaddressed {
@@ -218,11 +218,6 @@ func (r *Responder) answer(msg Message, text string) Reply {
 	}
 	rep := Reply{Outcome: OutcomeSuggested, Lang: res.Lang, Score: res.Best.Score}
 	suggestions := res.Suggestions
-	if len(suggestions) == 0 && res.Best.Entry != nil {
-		// The matcher was sure enough to answer, but not as sure as this
-		// bot is configured to be: the best entry is the suggestion.
-		suggestions = []faq.Match{res.Best}
-	}
 	if len(suggestions) == 0 {
 		rep.Text = pick(res.Lang,
 			"抱歉，我不确定您问的是哪个备案问题。可以换个说法再问，或发送 `/beian help` 查看用法。",
@@ -234,6 +229,23 @@ func (r *Responder) answer(msg Message, text string) Reply {
 		rep.Buttons = append(rep.Buttons, Button{Label: s.Entry.Question, Value: buttonValue(s.Entry)})
 	}
 	return rep
+}
+
+// Decide is res as the bot answers it with the least score min
+// (BEIANBOT_ANSWER_AT, or the channel threshold): answered from min
+// whatever the matcher decided; otherwise with the matcher's suggestions, or
+// with its best entry as the one suggestion when the matcher was sure enough
+// to answer but the bot is set to be surer.
+func Decide(res faq.Result, min float64) faq.Result {
+	switch {
+	case res.Best.Entry != nil && res.Best.Score >= min:
+		if !res.Answered {
+			res.Answered, res.Suggestions = true, nil
+		}
+	case res.Answered:
+		res.Answered, res.Suggestions = false, []faq.Match{res.Best}
+	}
+	return res
 }
 
 // Press answers a pressed suggestion button carrying value.

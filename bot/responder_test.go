@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,4 +199,37 @@ func FuzzParseCommand(f *testing.F) {
 			t.Fatalf("parseCommand(%q) = check %q: a plain check takes one token", s, c.arg)
 		}
 	})
+}
+
+// TestDecide: the bot answers from its own threshold whatever the matcher
+// decided; below it, the matcher's suggestions stand, and a sure answer the
+// bot will not give is the one suggestion. A weak best entry the matcher
+// did not suggest is not offered.
+func TestDecide(t *testing.T) {
+	e, o := &faq.Entry{ID: "e"}, &faq.Entry{ID: "o"}
+	sure := faq.Result{Answered: true, Best: faq.Match{Entry: e, Score: 0.8}}
+	near := faq.Result{Best: faq.Match{Entry: e, Score: 0.45}, Suggestions: []faq.Match{{Entry: e, Score: 0.45}, {Entry: o, Score: 0.3}}}
+	weak := faq.Result{Best: faq.Match{Entry: e, Score: 0.05}}
+	for _, c := range []struct {
+		name     string
+		res      faq.Result
+		min      float64
+		answered bool
+		sugg     []string
+	}{
+		{"sure, default threshold", sure, 0.5, true, nil},
+		{"sure, stricter bot", sure, 0.9, false, []string{"e"}},
+		{"near, default threshold", near, 0.5, false, []string{"e", "o"}},
+		{"near, bolder bot", near, 0.4, true, nil},
+		{"weak", weak, 0.5, false, nil},
+	} {
+		got := Decide(c.res, c.min)
+		var ids []string
+		for _, s := range got.Suggestions {
+			ids = append(ids, s.Entry.ID)
+		}
+		if got.Answered != c.answered || !slices.Equal(ids, c.sugg) {
+			t.Errorf("%s: answered %v, suggestions %v; want %v, %v", c.name, got.Answered, ids, c.answered, c.sugg)
+		}
+	}
 }

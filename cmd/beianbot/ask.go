@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/faq"
 )
 
@@ -99,25 +100,9 @@ func cleanQuery(q string) string {
 	return q
 }
 
-// direct is r as the bot answers a direct question with answerAt
-// (BEIANBOT_ANSWER_AT): answered from that score, and otherwise suggesting
-// what it would suggest.
-func direct(r faq.Result, answerAt float64) faq.Result {
-	switch {
-	case r.Best.Entry != nil && r.Best.Score >= answerAt:
-		if !r.Answered {
-			r.Answered, r.Suggestions = true, nil
-		}
-	case r.Answered:
-		// The matcher would answer; the bot is set to be surer.
-		r.Answered, r.Suggestions = false, []faq.Match{r.Best}
-	}
-	return r
-}
-
 func writeAnswer(w io.Writer, ix *faq.Index, q string, asJSON bool, answerAt float64) error {
 	q = cleanQuery(q)
-	r := direct(ix.Match(q), answerAt)
+	r := bot.Decide(ix.Match(q), answerAt) // as a direct question in chat
 	if asJSON {
 		return json.NewEncoder(w).Encode(askJSON(q, r)) // one line, with its newline
 	}

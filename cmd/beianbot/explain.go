@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/beianbot/beianbot/bot"
 	"github.com/beianbot/beianbot/faq"
 )
 
@@ -78,7 +79,7 @@ func writeExplain(w io.Writer, ix *faq.Index, q string, asJSON bool, cfg config)
 }
 
 func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
-	out := explainOutput{Query: q, Result: askJSON(q, direct(ex.Result, cfg.AnswerAt)),
+	out := explainOutput{Query: q, Result: askJSON(q, bot.Decide(ex.Result, cfg.AnswerAt)),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
 		Clauses: nonNil(ex.Clauses), Asking: ex.Asking,
 		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{}}
