@@ -115,6 +115,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
 	}
 	setextToATX(lines)
+	bold := boldToATX(lines)
 	lineNo := 0
 	for _, line := range lines {
 		lineNo++
@@ -169,7 +170,11 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			sawH2 = true
 			if id == "" {
 				id = derivedID(name, text)
-				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q has no {#section_id} anchor; its id is %s", text, id)})
+				if bold[lineNo-1] {
+					probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q is bold text, not a ## heading with a {#section_id} anchor; its id is %s", text, id)})
+				} else {
+					probs = append(probs, Problem{name, lineNo, fmt.Sprintf("question %q has no {#section_id} anchor; its id is %s", text, id)})
+				}
 			}
 			if prev, ok := ids[id]; ok {
 				probs = append(probs, Problem{name, lineNo, fmt.Sprintf("duplicate id %s (first at line %d); this question is skipped", id, prev)})
@@ -280,10 +285,54 @@ func setextToATX(lines []string) {
 	}
 }
 
+// boldQuestionRe matches a paragraph that is only a question in bold
+// ("**3. 迁云工具是否支持断点续传？**"), as some FAQ pages write their
+// questions instead of headings.
+var boldQuestionRe = regexp.MustCompile(`^\s{0,3}\*\*\s*([^*]*[^*\s][?？])\s*\*\*\s*$`)
+
+// boldToATX rewrites, in place, the bold questions of a page that has no
+// question headings at all into "## " headings, when it has two or more:
+// each is then an entry of its own, as on a page written with headings,
+// rather than the whole page one entry that answers everything a little.
+// It returns the indexes of the lines it rewrote.
+func boldToATX(lines []string) map[int]bool {
+	var bold []int
+	inFence := false
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		if m := headingRe.FindStringSubmatch(l); m != nil && len(m[1]) == 2 {
+			return nil
+		}
+		if boldQuestionRe.MatchString(l) {
+			bold = append(bold, i)
+		}
+	}
+	if len(bold) < 2 {
+		return nil
+	}
+	done := map[int]bool{}
+	for _, i := range bold {
+		lines[i] = "## " + boldQuestionRe.FindStringSubmatch(lines[i])[1]
+		done[i] = true
+	}
+	return done
+}
+
 // asksQuestion reports whether a page title is a question (a question mark
-// or a question word), not a topic ("计费常见问题").
+// or a question word), not a topic ("计费常见问题", "云解析DNS付费版使用FAQ"):
+// a word of price (计费, 付费, 免费) names what a page is about more often
+// than it asks how much.
 func asksQuestion(title string) bool {
-	return strings.ContainsAny(title, "?？") || questionType(strings.ToLower(title)) != 0
+	t := strings.ToLower(title)
+	return strings.ContainsAny(title, "?？") || questionType(t)&^qCost != 0 ||
+		strings.Contains(t, "多少钱") || strings.Contains(t, "how much")
 }
 
 // isSectionHeading reports whether an H2 heading names a part of an answer
@@ -332,11 +381,13 @@ func takeComment(line string, open []string) (rest string, comment []string, clo
 		return line[end+3:], append(open, line[:end]), true
 	}
 	i := strings.Index(line, "<!--")
-	end := strings.Index(line[i:], "-->")
+	// The comment's end is looked for after its opening, whose own dashes
+	// would otherwise close "<!-->" before it began.
+	end := strings.Index(line[i+4:], "-->")
 	if end < 0 {
 		return line[:i], []string{line[i+4:]}, false
 	}
-	return line[:i] + line[i+end+3:], []string{line[i+4 : i+end]}, true
+	return line[:i] + line[i+4+end+3:], []string{line[i+4 : i+4+end]}, true
 }
 
 // directives reads what a "<!-- beianbot … -->" comment says about its

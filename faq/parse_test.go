@@ -317,3 +317,45 @@ func TestAnswerPartsAreNoEntries(t *testing.T) {
 		}
 	}
 }
+
+// A page that writes its questions in bold, with no question headings, gets
+// an entry for each of them, and lint names each as bold text; a page with
+// question headings keeps its bold lines in the answers, and a lone bold
+// question is no page of questions.
+func TestBoldQuestionsAreEntries(t *testing.T) {
+	src := "# 迁移工具 FAQ {#migrate}\n\n-   [工具支持断点续传吗？](#)\n\n **1. 工具支持断点续传吗？** \n\n支持。\n\n**2. Why does it say Forbidden.RAM?**\n\nThe RAM user lacks a permission.\n\n```\n**3. 这不是问题？**\n```\n"
+	es, probs := parseFile("m.md", strings.NewReader(src), "")
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Question+" | "+e.Answer)
+	}
+	want := []string{"1. 工具支持断点续传吗？ | 支持。", "2. Why does it say Forbidden.RAM? | The RAM user lacks a permission.\n\n**3. 这不是问题？**"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	if len(probs) != 2 || probs[0].Line != 5 || !strings.Contains(probs[0].Msg, "bold text") || probs[1].Line != 9 {
+		t.Errorf("problems: %v", probs)
+	}
+	for _, src := range []string{
+		"# FAQ {#p}\n\n## 可以续传吗？ {#section_a}\n\n**注意：可以吗？**\n\n可以。\n\n**还有吗？**\n",
+		"# 工具支持断点续传吗？ {#p}\n\n**1. 工具支持断点续传吗？**\n\n支持。\n",
+	} {
+		es, _ := parseFile("m.md", strings.NewReader(src), "")
+		if len(es) != 1 || !strings.Contains(es[0].Answer, "**") {
+			t.Errorf("%q: entries %+v, want one whose answer keeps the bold text", src, es)
+		}
+	}
+}
+
+// A page title is a question when it asks one; a word of price alone (计费,
+// 付费) names the page's topic, and such a page is no entry of its own.
+func TestPageTitleAsksQuestion(t *testing.T) {
+	for title, want := range map[string]bool{
+		"计费常见问题": false, "云解析DNS付费版使用FAQ": false, "Billing FAQ": false, "公安备案": false,
+		"OSS服务如何停止计费？": true, "未通过域名核验的原因和解决方法": true, "备案要多少钱": true, "How much does filing cost": true,
+	} {
+		if got := asksQuestion(title); got != want {
+			t.Errorf("asksQuestion(%q) = %v, want %v", title, got, want)
+		}
+	}
+}
