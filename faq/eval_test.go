@@ -193,6 +193,7 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_i.jsonl"},
 	{"corpus", "testdata/corpus_e.jsonl"},
 	{"large", "testdata/large_d.jsonl"},
+	{"", "testdata/heldout_j.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
