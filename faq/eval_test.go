@@ -194,6 +194,7 @@ var evalSets = []struct{ faq, file string }{
 	{"corpus", "testdata/corpus_e.jsonl"},
 	{"large", "testdata/large_d.jsonl"},
 	{"", "testdata/heldout_j.jsonl"},
+	{"corpus", "testdata/corpus_f.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
