@@ -114,6 +114,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 	if len(lines) > 0 {
 		lines[0] = strings.TrimPrefix(lines[0], "\ufeff")
 	}
+	dropFrontMatter(lines)
 	setextToATX(lines)
 	bold := boldToATX(lines)
 	lineNo := 0
@@ -284,6 +285,27 @@ func setextToATX(lines []string) {
 		i++
 	}
 }
+
+// dropFrontMatter blanks, in place, a YAML front matter block at the top of
+// a page ("---", "keyword: [...]", "---"), which is metadata for the docs
+// site; read as Markdown, its last line would underline the line above it
+// as a heading, and the page would seem to have a question it has not.
+func dropFrontMatter(lines []string) {
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
+		return
+	}
+	for i := 1; i < len(lines) && i <= maxFrontMatter; i++ {
+		if strings.TrimSpace(lines[i]) == "---" {
+			for j := 0; j <= i; j++ {
+				lines[j] = ""
+			}
+			return
+		}
+	}
+}
+
+// maxFrontMatter bounds how many lines a front matter block may have.
+const maxFrontMatter = 40
 
 // boldQuestionRe matches a paragraph that is only a question in bold
 // ("**3. 迁云工具是否支持断点续传？**"), as some FAQ pages write their

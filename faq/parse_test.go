@@ -359,3 +359,23 @@ func TestPageTitleAsksQuestion(t *testing.T) {
 		}
 	}
 }
+
+// A page's YAML front matter is metadata, not a question: a page that has
+// no question headings is still one entry, and lint has nothing to say.
+func TestFrontMatterIsNoQuestion(t *testing.T) {
+	src := "---\nkeyword: [install GRUB, upgrade the kernel]\n---\n\n# Install GRUB on a Linux server\n\nRun grub2-install.\n"
+	es, probs := parseFile("grub.md", strings.NewReader(src), "")
+	if len(es) != 1 || es[0].Question != "Install GRUB on a Linux server" || es[0].Line != 5 {
+		t.Errorf("entries %+v, want the page itself, at line 5", es)
+	}
+	for _, p := range probs {
+		if strings.Contains(p.Msg, "keyword") {
+			t.Errorf("problem %v: the front matter was read as a question", p)
+		}
+	}
+	// A rule at the top that nothing closes is left alone.
+	es, _ = parseFile("r.md", strings.NewReader("---\n\n# 备案FAQ {#p}\n\n## 要多久？ {#section_a}\n\n一天。\n"), "")
+	if len(es) != 1 || es[0].ID != "section_a" {
+		t.Errorf("entries %+v, want section_a", es)
+	}
+}
