@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -81,3 +82,39 @@ func asking(clauses []string, qts []qtype) int {
 	}
 	return -1
 }
+
+// signOffRe and signDashRe match a message's closing signature: a sign-off
+// and a short name ("Thanks, Kevin", "Best regards,\nMarkus Weber"), or a
+// dash and a name ("——市场部 小王", "— Jonas"), at the very end. A name the
+// FAQ does not have would otherwise count against every entry as a rare
+// word.
+var (
+	signOffRe  = regexp.MustCompile(`(?i)(?:^|[\s,.!！。，])((?:thanks|thank you|many thanks|thx|cheers|regards|best regards|kind regards|warm regards|best wishes|best|br|sincerely|yours)\s*[,，!！.]?\s+(?:[\p{L}\p{N}.'_-]+\s*){1,4})$`)
+	signDashRe = regexp.MustCompile(`[\s。！？!?.,，]\s*((?:——|—|--|–)\s*(?:[\p{L}\p{N}.'_-]+\s*){1,2})$`)
+)
+
+// withoutSignature returns q less its closing signature (with the sign-off
+// word, a stop word anyway), if it has one and something is left before it.
+func withoutSignature(q string) string {
+	// Only the end of the message is looked at: a signature is short.
+	from := max(0, len(q)-signatureTail)
+	for from > 0 && !utf8.RuneStart(q[from]) {
+		from++
+	}
+	tail := q[from:]
+	loc := signOffRe.FindStringSubmatchIndex(tail)
+	if loc == nil {
+		loc = signDashRe.FindStringSubmatchIndex(tail)
+	}
+	if loc == nil || strings.ContainsAny(tail[loc[2]:], "?？") {
+		return q
+	}
+	if rest := strings.TrimSpace(q[:from+loc[2]]); rest != "" {
+		return rest
+	}
+	return q
+}
+
+// signatureTail is how many bytes at the end of a message may hold its
+// signature.
+const signatureTail = 96

@@ -77,3 +77,41 @@ func TestAskingClauseDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutSignature checks that a closing signature is dropped, and that
+// nothing else is: a sign-off inside a question, a dash before words that
+// are no name, a message that is only a sign-off.
+func TestWithoutSignature(t *testing.T) {
+	for q, want := range map[string]string{
+		"Can I file? Thanks, Kevin":                    "Can I file?",
+		"Can I file?\n\nBest regards,\nMarkus Weber":   "Can I file?",
+		"请问要备案吗？谢谢！——市场部 小王":                           "请问要备案吗？谢谢！",
+		"网站能访问吗 —— 行政小张":                               "网站能访问吗",
+		"Hello, my site is blocked. Br, Sven":          "Hello, my site is blocked.",
+		"best way to file?":                            "best way to file?",
+		"Is it the best":                               "Is it the best",
+		"备案要多久 - 急":                                    "备案要多久 - 急",
+		"Thanks, Tom, is it ok?":                       "Thanks, Tom, is it ok?",
+		"What happens to example.com -- the old one":   "What happens to example.com -- the old one",
+		"Thanks, Kevin":                                "Thanks, Kevin",
+		"Is ICP filing needed for a blog? Cheers, Ann": "Is ICP filing needed for a blog?",
+	} {
+		if got := withoutSignature(q); got != want {
+			t.Errorf("withoutSignature(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestSignatureDoesNotSink checks that a name signing a message leaves the
+// match as it is without it.
+func TestSignatureDoesNotSink(t *testing.T) {
+	ix := seed(t)
+	q := "Hello, our site is hosted in Hong Kong. Does it need an ICP filing?"
+	bare := ix.Match(q)
+	for _, sig := range []string{" Best regards, Wojciech Przybylski", " —— 运维 欧阳"} {
+		got := ix.Match(q + sig)
+		if got.Best.Entry != bare.Best.Entry || got.Best.Score != bare.Best.Score {
+			t.Errorf("%q: best %v %.3f, want %v %.3f as unsigned", q+sig, idOf(got.Best.Entry), got.Best.Score, idOf(bare.Best.Entry), bare.Best.Score)
+		}
+	}
+}
