@@ -71,7 +71,7 @@ func accepts(expect []string, e *Entry) bool {
 		}
 		file, heading, ok := strings.Cut(x, "#")
 		if ok && path.Base(filepath.ToSlash(e.File)) == file &&
-			strings.TrimSpace(attrRe.ReplaceAllString(heading, "")) == strings.TrimSpace(attrRe.ReplaceAllString(e.Question, "")) {
+			strings.TrimSpace(attrRe.ReplaceAllString(unescape(heading), "")) == strings.TrimSpace(attrRe.ReplaceAllString(e.Question, "")) {
 			return true
 		}
 	}
@@ -195,6 +195,7 @@ var evalSets = []struct{ faq, file string }{
 	{"large", "testdata/large_d.jsonl"},
 	{"", "testdata/heldout_j.jsonl"},
 	{"corpus", "testdata/corpus_f.jsonl"},
+	{"large", "testdata/large_e.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

@@ -64,6 +64,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_j.jsonl"}, false, 0.84, 0.025, 0.95},
 		{"", []string{"testdata/heldout_j.jsonl"}, true, 0.65, 0.025, 0.97},
 		{"corpus", []string{"testdata/corpus_f.jsonl"}, false, 0.50, 0.04, 0.76},
+		{"large", []string{"testdata/large_e.jsonl"}, false, 0.33, 0.045, 0.94},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
