@@ -105,9 +105,10 @@ func stem(w string) string {
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
 		w = w[:len(w)-1]
 	}
+	cut := false
 	for _, suf := range []string{"ing", "ed", "able", "ible", "ly"} {
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 && (suf != "ly" || len(w) >= 6) {
-			w = w[:len(w)-len(suf)]
+			w, cut = w[:len(w)-len(suf)], true
 			break
 		}
 	}
@@ -116,6 +117,11 @@ func stem(w string) string {
 	}
 	// Doubled final consonants: "planned" → "plann" → "plan".
 	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiousl", rune(w[n-1])) {
+		w = w[:n-1]
+	}
+	// The British doubled l of a verb in -el: "cancelled", "labelling" →
+	// cancel, label (but "filled", "installed" keep theirs).
+	if n := len(w); cut && n >= 6 && strings.HasSuffix(w, "ell") {
 		w = w[:n-1]
 	}
 	return w

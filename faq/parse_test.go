@@ -147,12 +147,15 @@ func TestUserLexicon(t *testing.T) {
 }
 
 // TestEnglishWords checks how English words become terms: suffixes that are
-// part of the word stay ("apply" is not "app", "really" is no "real"), and a
+// part of the word stay ("apply" is not "app", "really" is no "real"), the
+// British doubled l goes ("cancelled" is cancel), and a
 // number written with its unit reads as the unit ("6MB" as "6 MB").
 func TestEnglishWords(t *testing.T) {
 	for w, want := range map[string]string{
 		"apply": "apply", "reply": "reply", "monthly": "month", "really": "really",
 		"filing": "fil", "files": "fil", "sites": "sit",
+		"cancelled": "cancel", "cancelling": "cancel", "canceled": "cancel", "cancel": "cancel",
+		"labelled": "label", "filled": "fill", "installed": "install", "install": "install",
 	} {
 		if got := stem(w); got != want {
 			t.Errorf("stem(%q) = %q, want %q", w, got, want)
