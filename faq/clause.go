@@ -1,8 +1,8 @@
 package faq
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -83,38 +83,77 @@ func asking(clauses []string, qts []qtype) int {
 	return -1
 }
 
-// signOffRe and signDashRe match a message's closing signature: a sign-off
-// and a short name ("Thanks, Kevin", "Best regards,\nMarkus Weber"), or a
-// dash and a name ("——市场部 小王", "— Jonas"), at the very end. A name the
-// FAQ does not have would otherwise count against every entry as a rare
-// word.
-var (
-	signOffRe  = regexp.MustCompile(`(?i)(?:^|[\s,.!！。，])((?:thanks|thank you|many thanks|thx|cheers|regards|best regards|kind regards|warm regards|best wishes|best|br|sincerely|yours)\s*[,，!！.]?\s+(?:[\p{L}\p{N}.'_-]+\s*){1,4})$`)
-	signDashRe = regexp.MustCompile(`[\s。！？!?.,，]\s*((?:——|—|--|–)\s*(?:[\p{L}\p{N}.'_-]+\s*){1,2})$`)
-)
-
-// withoutSignature returns q less its closing signature (with the sign-off
-// word, a stop word anyway), if it has one and something is left before it.
+// withoutSignature returns q less its closing signature, if it has one and
+// something is left before it: a sign-off and a short name ("Thanks, Kevin",
+// "Best regards,\nMarkus Weber") or a dash and a name ("——市场部 小王",
+// "— Jonas"), at the very end. A name the FAQ does not have would otherwise
+// count against every entry as a rare word.
 func withoutSignature(q string) string {
-	// Only the end of the message is looked at: a signature is short.
-	from := max(0, len(q)-signatureTail)
-	for from > 0 && !utf8.RuneStart(q[from]) {
-		from++
-	}
-	tail := q[from:]
-	loc := signOffRe.FindStringSubmatchIndex(tail)
-	if loc == nil {
-		loc = signDashRe.FindStringSubmatchIndex(tail)
-	}
-	if loc == nil || strings.ContainsAny(tail[loc[2]:], "?？") {
-		return q
-	}
-	if rest := strings.TrimSpace(q[:from+loc[2]]); rest != "" {
-		return rest
+	t := strings.TrimRightFunc(q, unicode.IsSpace)
+	end := len(t)
+	for k := 1; k <= maxSignatureWords; k++ {
+		// The last k words: name runes, separated by spaces.
+		j := end
+		for j > 0 {
+			r, size := utf8.DecodeLastRuneInString(t[:j])
+			if !nameRune(r) {
+				break
+			}
+			j -= size
+		}
+		if j == end {
+			return q
+		}
+		before := strings.TrimRightFunc(t[:j], unicode.IsSpace)
+		if cut := signedBefore(before, k); cut >= 0 {
+			if rest := strings.TrimSpace(t[:cut]); rest != "" {
+				return rest
+			}
+			return q
+		}
+		if len(before) == j || before == "" {
+			return q // no space before this word: it is no name of words
+		}
+		end = len(before)
 	}
 	return q
 }
 
-// signatureTail is how many bytes at the end of a message may hold its
-// signature.
-const signatureTail = 96
+// maxSignatureWords bounds how many words a signature's name may have.
+const maxSignatureWords = 4
+
+// nameRune reports whether r can be part of a name in a signature.
+func nameRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '\'' || r == '_' || r == '-'
+}
+
+// signedBefore returns where the sign-off or dash that ends s begins, when s
+// (the text before a name of k words) ends with one, or -1.
+func signedBefore(s string, k int) int {
+	if k <= 2 {
+		for _, d := range []string{"——", "—", "--", "–"} {
+			if strings.HasSuffix(s, d) {
+				i := len(s) - len(d)
+				if r, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && (unicode.IsSpace(r) || strings.ContainsRune("。！？!?.,，", r)) {
+					return i
+				}
+			}
+		}
+	}
+	s = strings.TrimRight(s, ",，!！.")
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	for _, w := range signOffs {
+		if len(s) < len(w) || !strings.EqualFold(s[len(s)-len(w):], w) {
+			continue
+		}
+		i := len(s) - len(w)
+		if r, _ := utf8.DecodeLastRuneInString(s[:i]); i == 0 || unicode.IsSpace(r) || strings.ContainsRune("。！？!?.,，", r) {
+			return i
+		}
+	}
+	return -1
+}
+
+// signOffs are the words that close a message before the writer's name,
+// longer first, so that "best regards" is taken whole.
+var signOffs = []string{"best regards", "kind regards", "warm regards", "best wishes", "many thanks", "thank you", "sincerely", "regards", "thanks", "cheers", "yours", "best", "thx", "br"}

@@ -3,6 +3,7 @@ package faq
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -38,7 +39,7 @@ func FuzzNormalize(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500), "wo de yuming bei lanjie le, zenme ban", strings.Repeat("dabukai", 4), "beian期间luntan dangtian"} {
+	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500), "wo de yuming bei lanjie le, zenme ban", strings.Repeat("dabukai", 4), "beian期间luntan dangtian", "Is it free? Best regards, Ann Lee", "网站打不开 —— 小王"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -48,6 +49,10 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if again := ix.an.f.fold(folded); utf8.ValidString(s) && again != folded {
 			t.Fatalf("fold is not idempotent: %q → %q → %q", s, folded, again)
+		}
+		// A signature is only ever cut from the end.
+		if w := withoutSignature(s); !strings.HasPrefix(strings.TrimLeftFunc(s, unicode.IsSpace), w) && w != s {
+			t.Fatalf("withoutSignature(%q) = %q: not what the message begins with", s, w)
 		}
 		r := ix.Match(s)
 		if r.Best.Score < 0 || r.Best.Score > 1 || r.Answered && r.Best.Entry == nil || len(r.Suggestions) > 3 {
