@@ -59,8 +59,8 @@ func TestAskingClauseDropped(t *testing.T) {
 		q        string
 		min, max float32
 	}{
-		{"During an ICP filing transfer to Alibaba Cloud, will my site go down?", 0.5, 1},
-		{"Hi team, hope you are all doing great this week. Will my site go down?", 0, 0.3},
+		{"During an ICP filing transfer to Alibaba Cloud, will my site be blocked?", 0.5, 1},
+		{"Hi team, hope you are all doing great this week. Will my site be blocked?", 0, 0.3},
 	} {
 		s := ix.getScratch()
 		sp, n := ix.readQuery(s, c.q, nil)
