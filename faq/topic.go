@@ -112,7 +112,8 @@ func (ix *Index) findTopics() []int32 {
 	for _, pair := range ix.translatedPairs() {
 		union(pair[0], pair[1])
 	}
-	for _, pair := range ix.translatedQuestions() {
+	same := func(a, b int32) bool { return find(a) == find(b) }
+	for _, pair := range ix.translatedQuestions(same) {
 		union(pair[0], pair[1])
 	}
 	topic := make([]int32, n)
@@ -247,7 +248,7 @@ func (ix *Index) translatedPairs() [][2]int32 {
 // languages share: lexicon concepts (either side maps to the canonical
 // form), the FAQ's learned translations, and what needs no translating
 // (names, numbers). Each must be the other's best, and near enough.
-func (ix *Index) translatedQuestions() [][2]int32 {
+func (ix *Index) translatedQuestions(same func(a, b int32) bool) [][2]int32 {
 	n := len(ix.groups)
 	pivot := func(t string, ti int32) (int32, bool) {
 		switch {
@@ -299,12 +300,17 @@ func (ix *Index) translatedQuestions() [][2]int32 {
 		score, second float64
 	}
 	bestZh, bestEn := map[int32]match{}, map[int32]match{}
+	// A copy of the best (the cn and intl editions of one page) is no
+	// rival to it: the next best is of another topic.
 	note := func(m map[int32]match, g, other int32, sc float64) {
 		b := m[g]
 		switch {
 		case sc > b.score:
-			b.second, b.score, b.other = b.score, sc, other
-		case sc > b.second:
+			if b.score == 0 || !same(other, b.other) {
+				b.second = b.score
+			}
+			b.score, b.other = sc, other
+		case sc > b.second && !same(other, b.other):
 			b.second = sc
 		}
 		m[g] = b

@@ -94,3 +94,37 @@ func TestTranslationsUnderTwoIDs(t *testing.T) {
 		t.Error("an entry on another subject was taken for a translation")
 	}
 }
+
+// TestTranslationOfCopies checks that a page kept in two Chinese copies (the
+// cn and intl editions of a docs site) and an English edition are one topic:
+// the second copy is no rival of the first when the English entry's best
+// match is weighed against the next best.
+func TestTranslationOfCopies(t *testing.T) {
+	dir := t.TempDir()
+	zh := "# 常见问题\n\n## 带宽峰值在哪里看？\n\n在控制台的监控页面查看带宽，单位为 Mbps，数据每 5 分钟更新一次。\n\n" +
+		"## 论坛如何备案？\n\n论坛需由企业申请 BBS 前置审批后才能备案。\n"
+	writeFile(t, dir+"/cn.md", zh)
+	writeFile(t, dir+"/intl.md", zh)
+	writeFile(t, dir+"/en.md", "# FAQ\n\n## How can I see the peak value of my instance?\n\nView the bandwidth on the monitoring page of the console, in Mbps; the data is refreshed every 5 minutes.\n\n"+
+		"## How long does a review take?\n\nA review of a filing takes about 20 working days.\n")
+	ix, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zhG []int32
+	en := int32(-1)
+	for g, grp := range ix.groups {
+		switch grp.entries[0].Question {
+		case "带宽峰值在哪里看？":
+			zhG = append(zhG, int32(g))
+		case "How can I see the peak value of my instance?":
+			en = int32(g)
+		}
+	}
+	if len(zhG) != 2 || en < 0 {
+		t.Fatalf("groups: %d Chinese copies, English %d", len(zhG), en)
+	}
+	if ix.topic[zhG[0]] != ix.topic[zhG[1]] || ix.topic[zhG[0]] != ix.topic[en] {
+		t.Errorf("topics %d, %d and %d: want the two copies and the translation as one", ix.topic[zhG[0]], ix.topic[zhG[1]], ix.topic[en])
+	}
+}
