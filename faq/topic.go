@@ -294,7 +294,7 @@ func (ix *Index) translatedQuestions(same func(a, b int32) bool) [][2]int32 {
 			by[t] = append(by[t], int32(g))
 		}
 	}
-	rare := max(8, n/200)
+	rare := max(8, n/50)
 	type match struct {
 		other         int32
 		score, second float64
