@@ -70,8 +70,11 @@ func accepts(expect []string, e *Entry) bool {
 			return true
 		}
 		file, heading, ok := strings.Cut(x, "#")
-		if ok && path.Base(filepath.ToSlash(e.File)) == file &&
-			strings.TrimSpace(attrRe.ReplaceAllString(unescape(heading), "")) == strings.TrimSpace(attrRe.ReplaceAllString(e.Question, "")) {
+		if !ok || path.Base(filepath.ToSlash(e.File)) != file {
+			continue
+		}
+		heading = strings.TrimSpace(attrRe.ReplaceAllString(unescape(heading), ""))
+		if heading == strings.TrimSpace(attrRe.ReplaceAllString(e.Question, "")) || slices.Contains(e.Sections, derivedID(file, heading)) {
 			return true
 		}
 	}

@@ -64,7 +64,8 @@ type Entry struct {
 	// …) the FAQ declares this entry explains.
 	Verdicts []string
 	// Sections are the anchors of the headings that are parts of this
-	// entry's answer (操作步骤 {#section_x}, Procedure {#section_y}).
+	// entry's answer (操作步骤 {#section_x}, Procedure {#section_y}); a part
+	// without an anchor is named as an unanchored question would be.
 	Sections []string
 }
 

@@ -164,7 +164,12 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			if skipped[strings.ToLower(text)] || cur == page && sawH2 {
 				cur = nil
 			}
-			if cur != nil && id != "" {
+			if cur != nil {
+				if id == "" {
+					// Named as an unanchored question would be, so that a
+					// link to it finds the entry it is part of.
+					id = derivedID(name, text)
+				}
 				cur.anchors = append(cur.anchors, id)
 			}
 		case level == 2:
@@ -362,7 +367,7 @@ func asksQuestion(title string) bool {
 func isSectionHeading(text string) bool {
 	t := strings.ToLower(strings.TrimSpace(text))
 	t = strings.TrimRight(t, ":：")
-	if nonQuestion[t] {
+	if nonQuestion[t] || stepRe.MatchString(t) && !strings.ContainsAny(t, "?？") {
 		return true
 	}
 	// Parts joined ("原因及处理办法", "Causes and solutions") are a part too.
@@ -379,6 +384,10 @@ func isSectionHeading(text string) bool {
 }
 
 // sectionJoinRe matches what joins two names of answer parts in a heading.
+// stepRe matches the heading of one step or one way of an answer
+// ("步骤二：添加UA-I", "方式一：使用脚本", "Method 3: Use Cloud Assistant").
+var stepRe = regexp.MustCompile(`^(?:(?:步骤|方式|方法|第)\s*[一二三四五六七八九十0-9]+\s*步?\s*[：:.、]|(?:step|method|option|way)\s*[0-9]+\s*[：:.])`)
+
 var sectionJoinRe = regexp.MustCompile(`\s*(?:以及|及|和|与|、|/|&|\band\b)\s*`)
 
 // derivedID is the id of a question whose heading has no anchor: stable

@@ -302,7 +302,7 @@ func TestAnswerPartsAreNoEntries(t *testing.T) {
 		text string
 	}{
 		{src, []string{"concept_a section_b,section_c"}, "未备案"},
-		{en, []string{"section_q section_s", "section_d "}, "A blocked page"},
+		{en, []string{"section_q section_s," + derivedID("p.md", "现象与原因"), "section_d "}, "A blocked page"},
 	} {
 		es, probs := parseFile("p.md", strings.NewReader(tc.src), "")
 		if len(probs) > 0 {
@@ -380,5 +380,23 @@ func TestFrontMatterIsNoQuestion(t *testing.T) {
 	es, _ = parseFile("r.md", strings.NewReader("---\n\n# 备案FAQ {#p}\n\n## 要多久？ {#section_a}\n\n一天。\n"), "")
 	if len(es) != 1 || es[0].ID != "section_a" {
 		t.Errorf("entries %+v, want section_a", es)
+	}
+}
+
+// The heading of one step or one way of an answer (方式一：…, Method 2: …)
+// is part of the answer above it, named so that a link to it finds that
+// entry; a step heading that asks stays a question.
+func TestStepsArePartsOfTheAnswer(t *testing.T) {
+	src := "# 如何更新驱动？\n\n三种方式。\n\n## 方式一：使用脚本更新驱动\n\n运行脚本。\n\n## Method 2: Use an installation package\n\nRun it.\n\n## 步骤3：可以跳过吗？\n\n可以。\n"
+	es, _ := parseFile("d.md", strings.NewReader(src), "")
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Question)
+	}
+	if diff := cmp.Diff([]string{"如何更新驱动？", "步骤3：可以跳过吗？"}, got); diff != "" {
+		t.Fatalf("entries (-want +got):\n%s", diff)
+	}
+	if want := derivedID("d.md", "方式一：使用脚本更新驱动"); !slices.Contains(es[0].Sections, want) || !strings.Contains(es[0].Answer, "Run it") {
+		t.Errorf("page entry %+v: want the steps in its answer and %s among its sections", es[0], want)
 	}
 }
