@@ -199,6 +199,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_j.jsonl"},
 	{"corpus", "testdata/corpus_f.jsonl"},
 	{"large", "testdata/large_e.jsonl"},
+	{"", "testdata/heldout_k.jsonl"},
+	{"corpus", "testdata/corpus_g.jsonl"},
+	{"large", "testdata/large_f.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
