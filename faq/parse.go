@@ -383,11 +383,11 @@ func isSectionHeading(text string) bool {
 	return true
 }
 
-// sectionJoinRe matches what joins two names of answer parts in a heading.
 // stepRe matches the heading of one step or one way of an answer
 // ("步骤二：添加UA-I", "方式一：使用脚本", "Method 3: Use Cloud Assistant").
 var stepRe = regexp.MustCompile(`^(?:(?:步骤|方式|方法|第)\s*[一二三四五六七八九十0-9]+\s*步?\s*[：:.、]|(?:step|method|option|way)\s*[0-9]+\s*[：:.])`)
 
+// sectionJoinRe matches what joins two names of answer parts in a heading.
 var sectionJoinRe = regexp.MustCompile(`\s*(?:以及|及|和|与|、|/|&|\band\b)\s*`)
 
 // derivedID is the id of a question whose heading has no anchor: stable
