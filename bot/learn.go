@@ -24,7 +24,7 @@ const (
 	OutcomeFeedback Outcome = "feedback"
 	// OutcomeHandoff: a person was asked to help.
 	OutcomeHandoff Outcome = "handoff"
-	// OutcomeAdmin: an admin command (teach, review) was carried out.
+	// OutcomeAdmin: an admin command (teach, unteach, review) was carried out.
 	OutcomeAdmin Outcome = "admin"
 )
 
@@ -46,6 +46,9 @@ type Admin interface {
 	// Teach adds a phrasing of entry, taught by user on platform; the
 	// errors learn.ErrUnknownEntry and learn.ErrBadPhrasing are the user's.
 	Teach(ctx context.Context, entry, phrasing, platform, user string) (bool, error)
+	// Unteach deletes a taught phrasing of entry and reports whether there
+	// was one.
+	Unteach(ctx context.Context, entry, phrasing string) (bool, error)
 	// Digest is the review of the last days as a reply text.
 	Digest(ctx context.Context) (string, error)
 	// Question returns the text of a recorded question.
@@ -57,7 +60,7 @@ type Learning struct {
 	// Recorder, when set, records questions and feedback, and answers
 	// carry 👍/👎 buttons.
 	Recorder Recorder
-	// Admin, when set, serves /beian teach and /beian review.
+	// Admin, when set, serves /beian teach, /beian unteach and /beian review.
 	Admin Admin
 	// Admins are the "platform:user-id" pairs allowed the admin commands.
 	Admins map[string]bool
@@ -261,8 +264,8 @@ func (r *Responder) handoff(ctx context.Context, msg Message, rec string) Reply 
 	return Reply{Outcome: OutcomeHandoff, Text: text, Handoff: h}
 }
 
-// adminCommand serves /beian teach and /beian review; ok is false for any
-// other message.
+// adminCommand serves /beian teach, /beian unteach and /beian review; ok
+// is false for any other message.
 func (r *Responder) adminCommand(ctx context.Context, msg Message) (Reply, bool) {
 	sub, arg, ok := parseAdmin(msg.Text)
 	if !ok {
@@ -293,6 +296,20 @@ func (r *Responder) adminCommand(ctx context.Context, msg Message) (Reply, bool)
 			return Reply{Outcome: OutcomeAdmin, Text: "这个说法已经教过了。 / That phrasing was already taught."}, true
 		}
 		return Reply{Outcome: OutcomeAdmin, Text: "已学会：“" + phrasing + "” → `" + id + "` / Learned."}, true
+	case "unteach":
+		id, phrasing := splitWord(arg)
+		if id == "" || phrasing == "" {
+			return Reply{Outcome: OutcomeRefused, Text: "用法 / usage: `/beian unteach <entry-id> <phrasing>`"}, true
+		}
+		removed, err := r.learning.Admin.Unteach(ctx, id, phrasing)
+		switch {
+		case err != nil:
+			r.logger.Warn("unteach failed", "err", err)
+			return Reply{Outcome: OutcomeRefused, Text: "现在无法删除，请稍后再试。 / Couldn't delete that now; please try again later."}, true
+		case !removed:
+			return Reply{Outcome: OutcomeRefused, Text: "没有教过这个说法。 / That phrasing was never taught for `" + id + "`."}, true
+		}
+		return Reply{Outcome: OutcomeAdmin, Text: "已删除：“" + phrasing + "” → `" + id + "` / Forgotten."}, true
 	default: // review
 		text, err := r.learning.Admin.Digest(ctx)
 		if err != nil {
@@ -303,7 +320,8 @@ func (r *Responder) adminCommand(ctx context.Context, msg Message) (Reply, bool)
 	}
 }
 
-// parseAdmin recognises "/beian teach …" and "/beian review".
+// parseAdmin recognises "/beian teach …", "/beian unteach …" and
+// "/beian review".
 func parseAdmin(text string) (sub, arg string, ok bool) {
 	text = strings.TrimSpace(text)
 	if !strings.HasPrefix(text, "/") {
@@ -320,7 +338,7 @@ func parseAdmin(text string) (sub, arg string, ok bool) {
 	}
 	sub, arg = splitWord(rest)
 	switch sub = strings.ToLower(sub); sub {
-	case "teach":
+	case "teach", "unteach":
 		return sub, arg, true
 	case "review":
 		return sub, arg, arg == ""

@@ -52,6 +52,16 @@ func (a *memAdmin) Teach(ctx context.Context, entry, phrasing, platform, user st
 	return true, nil
 }
 
+func (a *memAdmin) Unteach(ctx context.Context, entry, phrasing string) (bool, error) {
+	for i, t := range a.taught {
+		if t == entry+"="+phrasing {
+			a.taught = append(a.taught[:i], a.taught[i+1:]...)
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (a *memAdmin) Digest(ctx context.Context) (string, error) { return "**digest**", nil }
 
 func (a *memAdmin) Question(ctx context.Context, id string) (string, bool) {
@@ -167,6 +177,11 @@ func TestAdminCommands(t *testing.T) {
 		{"unknown entry", "7", "/beian teach nope 怎么办", OutcomeRefused, "No FAQ entry"},
 		{"no phrasing", "7", "/beian teach forum", OutcomeRefused, "usage"},
 		{"not an admin", "8", "/beian teach forum 开论坛", OutcomeRefused, "Only admins"},
+		{"unteach", "7", "/beian teach forum 论坛咋办", OutcomeAdmin, "Learned"},
+		{"unteach it", "7", "/beian unteach forum 论坛咋办", OutcomeAdmin, "Forgotten"},
+		{"unteach it again", "7", "/beian unteach forum 论坛咋办", OutcomeRefused, "never taught"},
+		{"unteach, no phrasing", "7", "/beian unteach forum", OutcomeRefused, "usage"},
+		{"unteach, not an admin", "8", "/beian unteach forum 开论坛要什么手续", OutcomeRefused, "Only admins"},
 		{"review", "7", "/beian review", OutcomeAdmin, "**digest**"},
 		{"review for everyone else", "8", "/beian review", OutcomeRefused, "Only admins"},
 		{"a question about teaching", "8", "/beian review 怎么做", OutcomeSuggested, ""},

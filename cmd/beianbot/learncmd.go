@@ -93,6 +93,30 @@ func cmdTeach(ctx context.Context, args []string, cfg config, stdout io.Writer) 
 	return err
 }
 
+// cmdUnteach is "beianbot unteach ENTRY-ID PHRASING": it deletes a taught
+// phrasing; exit 1 when there is none. The FAQ is not read: a phrasing of an
+// entry the FAQ no longer has can be deleted too.
+func cmdUnteach(ctx context.Context, args []string, cfg config, stdout io.Writer) error {
+	if len(args) < 2 {
+		return usagef("usage: beianbot unteach ENTRY-ID PHRASING")
+	}
+	id, phrasing := args[0], strings.TrimSpace(strings.Join(args[1:], " "))
+	st, _, err := openExisting(ctx, cfg.Learn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	removed, err := st.Unteach(ctx, id, phrasing)
+	if err != nil {
+		return err
+	}
+	if !removed {
+		return fmt.Errorf("unteach: %s = %s was never taught ('beianbot phrasings export' lists what was)", id, phrasing)
+	}
+	_, err = fmt.Fprintf(stdout, "deleted: %s = %s (gone from every running bot within seconds)\n", id, phrasing)
+	return err
+}
+
 // cmdPhrasings is "beianbot phrasings export [--lexicon]": the taught
 // phrasings in the FAQ's own phrasing format, a "<!-- beianbot ask: … -->"
 // block per entry to paste under its heading; with --lexicon, as the

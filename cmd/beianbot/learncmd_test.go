@@ -19,7 +19,7 @@ import (
 
 func TestLearnCLI(t *testing.T) {
 	getenv := env(map[string]string{"BEIANBOT_DATABASE_URL": filepath.Join(t.TempDir(), "learn.db")})
-	for _, args := range [][]string{{"review"}, {"phrasings", "export"}, {"forget", "--before", "2026-01-01"}} {
+	for _, args := range [][]string{{"review"}, {"phrasings", "export"}, {"forget", "--before", "2026-01-01"}, {"unteach", "section_fym_mzr_zdb", "x"}} {
 		if code, _, errOut := runCLI(t, getenv, "", args...); code != 1 || !strings.Contains(errOut, "no learning database at") {
 			t.Errorf("%v before any database: exit %d, %q; want exit 1, no learning database", args, code, errOut)
 		}
@@ -44,6 +44,9 @@ func TestLearnCLI(t *testing.T) {
 		{"export as a lexicon", []string{"phrasings", "export", "--lexicon"}, 0,
 			"[phrasings]\nsection_fym_mzr_zdb = 网站底部悬挂的号码写在哪 | is my site up while filing\nsection_bym_mzr_zdb = 只有IP没有域名\n", ""},
 		{"export what", []string{"phrasings"}, 2, "", "usage"},
+		{"unteach", []string{"unteach", "section_bym_mzr_zdb", "只有IP没有域名"}, 0, "deleted: section_bym_mzr_zdb = 只有IP没有域名", ""},
+		{"unteach again", []string{"unteach", "section_bym_mzr_zdb", "只有IP没有域名"}, 1, "", "never taught"},
+		{"unteach what", []string{"unteach", "section_bym_mzr_zdb"}, 2, "", "usage"},
 		{"review", []string{"review", "--since", "2w"}, 0, "Nothing went unanswered", ""},
 		{"review bad since", []string{"review", "--since", "soon"}, 2, "", "--since"},
 		{"forget a user", []string{"forget", "--user", "slack:U0123"}, 0, "deleted 0 records", ""},
@@ -63,6 +66,9 @@ func TestLearnCLI(t *testing.T) {
 				t.Errorf("usage error on more than one line: %q", errOut)
 			}
 		})
+	}
+	if _, out, _ := runCLI(t, getenv, "", "phrasings", "export", "--lexicon"); strings.Contains(out, "只有IP没有域名") || !strings.Contains(out, "网站底部悬挂的号码写在哪") {
+		t.Errorf("export after unteach: %q; want the deleted phrasing gone and the other kept", out)
 	}
 	code, out, errOut := runCLI(t, getenv, "", "review", "--json")
 	if code != 0 {

@@ -45,6 +45,7 @@ const usage = `usage:
   beianbot version                              print the version and build information
   beianbot review [--json] [--since 7d]         what the bot could not answer, grouped; 👍/👎 per entry
   beianbot teach ENTRY-ID PHRASING              teach an entry a new phrasing (live on every replica)
+  beianbot unteach ENTRY-ID PHRASING            delete a taught phrasing (live on every replica)
   beianbot phrasings export [--lexicon]         the taught phrasings as FAQ "ask:" comments (or a lexicon section)
   beianbot forget --user KEY | --before DATE    delete recorded questions and feedback
 Settings come from the environment; .env.example lists them all.`
@@ -58,7 +59,7 @@ func dispatch(ctx context.Context, cmd string, args []string, getenv func(string
 		return nil
 	case "version":
 		return cmdVersion(args, stdout)
-	case "run", "ask", "check", "faq", "healthcheck", "review", "teach", "phrasings", "forget":
+	case "run", "ask", "check", "faq", "healthcheck", "review", "teach", "unteach", "phrasings", "forget":
 	default:
 		return usagef("unknown command %q; see 'beianbot help'", cmd)
 	}
@@ -79,6 +80,8 @@ func dispatch(ctx context.Context, cmd string, args []string, getenv func(string
 		return cmdReview(ctx, args, cfg, stdout)
 	case "teach":
 		return cmdTeach(ctx, args, cfg, stdout)
+	case "unteach":
+		return cmdUnteach(ctx, args, cfg, stdout)
 	case "phrasings":
 		return cmdPhrasings(ctx, args, cfg, stdout)
 	case "forget":

@@ -26,6 +26,11 @@ func (c *Chat) Teach(ctx context.Context, entry, phrasing, platform, user string
 	return c.Live.Teach(ctx, entry, phrasing, platform+":"+c.Keyer.Key(platform, user))
 }
 
+// Unteach deletes a taught phrasing, live at once.
+func (c *Chat) Unteach(ctx context.Context, entry, phrasing string) (bool, error) {
+	return c.Live.Unteach(ctx, entry, phrasing)
+}
+
 // Digest is the review of the window as a chat message.
 func (c *Chat) Digest(ctx context.Context) (string, error) {
 	w := c.Window

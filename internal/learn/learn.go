@@ -93,9 +93,13 @@ type Store interface {
 	// Teach stores a phrasing of entry; teaching the same phrasing again
 	// changes nothing and reports false.
 	Teach(ctx context.Context, entry, text, who string) (bool, error)
+	// Unteach deletes a taught phrasing of entry and reports whether there
+	// was one.
+	Unteach(ctx context.Context, entry, text string) (bool, error)
 	// Phrasings returns every taught phrasing, oldest first.
 	Phrasings(ctx context.Context) ([]Phrasing, error)
-	// PhrasingsVersion changes whenever a phrasing is taught: a cheap poll.
+	// PhrasingsVersion changes whenever a phrasing is taught or deleted: a
+	// cheap poll.
 	PhrasingsVersion(ctx context.Context) (string, error)
 	// Forget deletes the questions and feedback of one user key, and
 	// returns how many rows went.

@@ -113,6 +113,18 @@ func (l *Live) Teach(ctx context.Context, entry, text, who string) (bool, error)
 	return added, l.refresh(ctx, true)
 }
 
+// Unteach deletes a taught phrasing of entry and takes it out here at once
+// (other replicas at their next poll). It reports false when no such
+// phrasing was taught. The entry need not be in the FAQ any more: a
+// phrasing of an entry the FAQ lost can still be deleted.
+func (l *Live) Unteach(ctx context.Context, entry, text string) (bool, error) {
+	removed, err := l.store.Unteach(ctx, entry, strings.TrimSpace(text))
+	if err != nil || !removed {
+		return removed, err
+	}
+	return true, l.refresh(ctx, true)
+}
+
 // Validate checks a phrasing to teach against the FAQ in ix.
 func Validate(ix *faq.Index, entry, text string) error {
 	if !ix.Has(entry) {

@@ -169,6 +169,27 @@ func TestLive(t *testing.T) {
 			t.Errorf("Teach(%q, %q): no error", tc.entry, tc.text)
 		}
 	}
+	// Unteaching here takes it out at once; unteaching on another replica,
+	// at the next poll.
+	if removed, err := live.Unteach(ctx, id, " "+q+" "); err != nil || !removed {
+		t.Fatalf("Unteach: %v, %v", removed, err)
+	}
+	if res := current.Match(q); res.Answered {
+		t.Errorf("after unteaching, %q is still answered with %s", q, res.Best.Entry.ID)
+	}
+	if _, err := live.Teach(ctx, id, q, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	answered("taught again")
+	if removed, err := there.Unteach(ctx, id, q); err != nil || !removed {
+		t.Fatalf("Unteach on another replica: %v, %v", removed, err)
+	}
+	if err := live.refresh(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if res := current.Match(q); res.Answered {
+		t.Errorf("after another replica unteached it and a poll, %q is still answered", q)
+	}
 }
 
 // TestGroupingOnLabelledQuestions groups labelled questions (each with the

@@ -209,15 +209,21 @@ func (s *sqlStore) AddFeedback(ctx context.Context, f Feedback) (bool, error) {
 	default:
 		return false, fmt.Errorf("store feedback: unknown kind %q", f.Kind)
 	}
-	res, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO feedback (question, user_key, kind, entry, slot, at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question, user_key, slot) DO NOTHING`),
+	return s.changed(ctx, "store feedback", `INSERT INTO feedback (question, user_key, kind, entry, slot, at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question, user_key, slot) DO NOTHING`,
 		f.Question, f.UserKey, f.Kind, f.Entry, slot, f.Time.UnixMilli())
+}
+
+// changed runs a statement and reports whether it changed a row; what names
+// it in an error.
+func (s *sqlStore) changed(ctx context.Context, what, query string, args ...any) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.q(query), args...)
 	if err != nil {
-		return false, fmt.Errorf("store feedback: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("store feedback: %w", err)
+		return false, fmt.Errorf("%s: %w", what, err)
 	}
 	return n > 0, nil
 }
@@ -296,16 +302,13 @@ func (s *sqlStore) Feedback(ctx context.Context, since time.Time) ([]Feedback, e
 
 // Teach stores a phrasing unless the entry has it already.
 func (s *sqlStore) Teach(ctx context.Context, entry, text, who string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO phrasings (entry, text, who, at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (entry, text) DO NOTHING`), entry, Bound(text), who, time.Now().UnixMilli())
-	if err != nil {
-		return false, fmt.Errorf("store phrasing: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store phrasing: %w", err)
-	}
-	return n > 0, nil
+	return s.changed(ctx, "store phrasing", `INSERT INTO phrasings (entry, text, who, at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (entry, text) DO NOTHING`, entry, Bound(text), who, time.Now().UnixMilli())
+}
+
+// Unteach deletes a taught phrasing.
+func (s *sqlStore) Unteach(ctx context.Context, entry, text string) (bool, error) {
+	return s.changed(ctx, "delete phrasing", `DELETE FROM phrasings WHERE entry = ? AND text = ?`, entry, Bound(text))
 }
 
 // Phrasings reads every taught phrasing in the order taught.

@@ -181,6 +181,21 @@ func TestStore(t *testing.T) {
 				if diff := cmp.Diff([]string{"e1=备案号放哪/cli", "e2=备案号放哪/cli"}, got); diff != "" {
 					t.Errorf("Phrasings (-want +got):\n%s", diff)
 				}
+				// Deleting the older of the two changes the version too.
+				for i, st := range []struct {
+					entry, text string
+					want        bool
+				}{{"e1", "备案号放哪", true}, {"e1", "备案号放哪", false}, {"e3", "备案号放哪", false}} {
+					if got, err := s.Unteach(ctx, st.entry, st.text); err != nil || got != st.want {
+						t.Errorf("step %d: Unteach(%s, %s) = %v, %v; want %v", i, st.entry, st.text, got, err, st.want)
+					}
+				}
+				if v2, err := s.PhrasingsVersion(ctx); err != nil || v2 == v1 {
+					t.Errorf("PhrasingsVersion after unteaching: %s, %v; want other than %s", v2, err, v1)
+				}
+				if ps, err := s.Phrasings(ctx); err != nil || len(ps) != 1 || ps[0].Entry != "e2" {
+					t.Errorf("Phrasings after unteaching: %+v, %v; want e2's alone", ps, err)
+				}
 			})
 			t.Run("forget", func(t *testing.T) {
 				s := open(t)
