@@ -202,6 +202,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_k.jsonl"},
 	{"corpus", "testdata/corpus_g.jsonl"},
 	{"large", "testdata/large_f.jsonl"},
+	{"", "testdata/heldout_l.jsonl"},
+	{"corpus", "testdata/corpus_h.jsonl"},
+	{"large", "testdata/large_g.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
