@@ -35,7 +35,7 @@ func (ix *Index) learnTranslations() map[int32][]translation {
 	var buf []string
 	terms := func(e *Entry) bag {
 		b := bag{}
-		text := e.Question + "\n" + headRunes(urlRe.ReplaceAllString(e.Answer, " "), transText)
+		text := e.Question + "\n" + headRunes(urlRe.ReplaceAllString(e.answerText(), " "), transText)
 		buf = ix.an.analyzeDoc(text, buf[:0])
 		for _, t := range buf {
 			ti, ok := ix.voc.ids[t]

@@ -67,6 +67,18 @@ type Entry struct {
 	// entry's answer (操作步骤 {#section_x}, Procedure {#section_y}); a part
 	// without an anchor is named as an unanchored question would be.
 	Sections []string
+	// evidence is the answer text the matcher reads when it is not Answer:
+	// a page entry's introduction without the list of the questions it holds,
+	// which are entries of their own (see parseFile).
+	evidence *string
+}
+
+// answerText is the text of e's answer that counts as evidence for it.
+func (e *Entry) answerText() string {
+	if e.evidence != nil {
+		return *e.evidence
+	}
+	return e.Answer
 }
 
 // Lang reports the language of s as the matcher sees it: "zh" when s has Han

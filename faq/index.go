@@ -263,7 +263,7 @@ func (ix *Index) indexTerms() ([][]int32, []int) {
 		qset, pset, aset := map[int32]bool{}, map[int32]bool{}, map[int32]bool{}
 		var texts []string
 		for _, e := range grp.entries {
-			texts = append(texts, e.Question)
+			texts = append(texts, withoutNumbering(e.Question))
 		}
 		nQuestions := len(texts)
 		texts = append(texts, ix.phrasingsOf(g)...)
@@ -292,7 +292,7 @@ func (ix *Index) indexTerms() ([][]int32, []int) {
 		}
 		n := 0
 		for _, e := range grp.entries {
-			for _, sent := range answerSentences(e.Title + "\n" + urlRe.ReplaceAllString(e.Answer, " ")) {
+			for _, sent := range answerSentences(e.Title + "\n" + urlRe.ReplaceAllString(e.answerText(), " ")) {
 				buf = ix.an.analyzeDoc(sent, buf[:0])
 				chunk := int32(len(ix.chunkGroup))
 				added := false

@@ -81,8 +81,11 @@ type rawEntry struct {
 	line                int
 	body                []string
 	pageLevel           bool
-	asks, verdicts      []string
-	anchors             []string // of the sections joined to the answer
+	// parts is the number of lines at the end of body that list the
+	// questions of the page (a page entry's, see parseFile).
+	parts          int
+	asks, verdicts []string
+	anchors        []string // of the sections joined to the answer
 }
 
 // A page's entries are skipped whole when the page is broken (an unclosed
@@ -236,6 +239,7 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 		for _, re := range raws {
 			page.body = append(page.body, "- "+strings.TrimSpace(re.question))
 		}
+		page.parts = len(raws) + 1
 		raws = append([]*rawEntry{page}, raws...)
 	}
 	var out []*Entry
@@ -250,8 +254,16 @@ func parseFile(name string, r io.Reader, docsBase string) ([]*Entry, []Problem) 
 			probs = append(probs, Problem{name, re.line, fmt.Sprintf("question %q has an empty answer; skipped", q)})
 			continue
 		}
-		out = append(out, &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title,
-			File: name, Line: re.line, Phrasings: re.asks, Verdicts: re.verdicts, Sections: re.anchors})
+		e := &Entry{ID: re.id, Lang: langOf(q + ans), Question: q, Answer: ans, Title: re.title,
+			File: name, Line: re.line, Phrasings: re.asks, Verdicts: re.verdicts, Sections: re.anchors}
+		if re.parts > 0 {
+			// The questions listed are answered by their own entries; as
+			// evidence for the page's, they would make it match a little of
+			// everything they ask.
+			intro := renderAnswer(re.body[:len(re.body)-re.parts], docsBase, langOf(q))
+			e.evidence = &intro
+		}
+		out = append(out, e)
 	}
 	return out, probs
 }

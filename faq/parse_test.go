@@ -400,3 +400,23 @@ func TestStepsArePartsOfTheAnswer(t *testing.T) {
 		t.Errorf("page entry %+v: want the steps in its answer and %s among its sections", es[0], want)
 	}
 }
+
+// A page whose title asks a question lists the questions it holds in its
+// answer, for the reader; as evidence it has its introduction only, since
+// each listed question is an entry of its own.
+func TestPageEntryEvidenceIsItsIntroduction(t *testing.T) {
+	src := "# 备案失败的原因 {#concept_r}\n\n以下是常见的驳回原因。\n\n## TOP 1：网站名称不合格 {#section_a}\n\n改名。\n\n## TOP 2：证件过期 {#section_b}\n\n换证。\n"
+	es, _ := parseFile("r.md", strings.NewReader(src), "")
+	if len(es) != 3 || es[0].ID != "concept_r" {
+		t.Fatalf("entries %+v, want the page and its two questions", es)
+	}
+	if !strings.Contains(es[0].Answer, "证件过期") {
+		t.Errorf("page answer %q, want the questions it holds listed", es[0].Answer)
+	}
+	if got := es[0].answerText(); got != "以下是常见的驳回原因。" {
+		t.Errorf("page evidence %q, want its introduction only", got)
+	}
+	if got := es[1].answerText(); got != es[1].Answer {
+		t.Errorf("question evidence %q, want its answer %q", got, es[1].Answer)
+	}
+}

@@ -12,8 +12,18 @@ import (
 )
 
 // numberingRe matches the numbering docs put before a question ("3. ",
-// "Q2：", "（一）").
-var numberingRe = regexp.MustCompile(`^\s*(?:q?\d+\s*[.、:：)）]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*`)
+// "Q2：", "TOP 10:", "（一）").
+var numberingRe = regexp.MustCompile(`(?i)^\s*(?:(?:top\s*|q|no\.\s*)?\d+\s*[.、:：)）]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*`)
+
+// withoutNumbering returns question q without the numbering before it;
+// "1.5 倍带宽" keeps its number.
+func withoutNumbering(q string) string {
+	m := numberingRe.FindStringIndex(q)
+	if m == nil || m[1] < len(q) && q[m[1]-1] == '.' && q[m[1]] >= '0' && q[m[1]] <= '9' {
+		return q
+	}
+	return q[m[1]:]
+}
 
 // specificQuestion is the length (letters and digits) from which the same
 // question text is the same question whatever page it is on.
@@ -61,7 +71,7 @@ func (ix *Index) findTopics() []int32 {
 	}
 	for g, grp := range ix.groups {
 		for _, e := range grp.entries {
-			q := numberingRe.ReplaceAllString(e.Question, "")
+			q := withoutNumbering(e.Question)
 			if utf8.RuneCountInString(textKey(q)) >= specificQuestion {
 				key("q:", q, g)
 			} else {
@@ -270,7 +280,7 @@ func (ix *Index) translatedQuestions(same func(a, b int32) bool) [][2]int32 {
 			continue
 		}
 		e := grp.entries[0]
-		buf = ix.an.analyzeDoc(e.Question+"\n"+headRunes(urlRe.ReplaceAllString(e.Answer, " "), transText), buf[:0])
+		buf = ix.an.analyzeDoc(e.Question+"\n"+headRunes(urlRe.ReplaceAllString(e.answerText(), " "), transText), buf[:0])
 		v := map[int32]float32{}
 		for _, t := range buf {
 			ti, ok := ix.voc.ids[t]

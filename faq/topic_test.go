@@ -128,3 +128,21 @@ func TestTranslationOfCopies(t *testing.T) {
 		t.Errorf("topics %d, %d and %d: want the two copies and the translation as one", ix.topic[zhG[0]], ix.topic[zhG[1]], ix.topic[en])
 	}
 }
+
+// The numbering docs put before a question is no part of it.
+func TestWithoutNumbering(t *testing.T) {
+	for q, want := range map[string]string{
+		"3. 迁云工具是否支持断点续传？":                  "迁云工具是否支持断点续传？",
+		"TOP 10: Incorrect ICP Filing type": "Incorrect ICP Filing type",
+		"TOP 3：证件过期":                        "证件过期",
+		"Q2：如何注销？":                          "如何注销？",
+		"（一）备案准备":                           "备案准备",
+		"1.5 倍带宽如何计费？":                      "1.5 倍带宽如何计费？",
+		"Topology FAQ":                      "Topology FAQ",
+		"2048 位密钥":                          "2048 位密钥",
+	} {
+		if got := withoutNumbering(q); got != want {
+			t.Errorf("withoutNumbering(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
