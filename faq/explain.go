@@ -65,6 +65,7 @@ type trace struct {
 	terms   []qterm
 	reads   []Reading // pairs read as a pair of the same sound
 	top     [maxSuggestions + 1]scored
+	long    bool // the query has several clauses
 	rows    map[int32][maxSpans]traceRow
 }
 
@@ -145,7 +146,7 @@ func (ix *Index) Explain(query string) Explanation {
 	for _, g := range groups {
 		r := best[g]
 		e := ix.pick(int(g), res.Lang)
-		es := EntryScore{ID: e.ID, Lang: e.Lang, Question: e.Question, Raw: r.raw, Score: ix.p.calibrate(r.raw),
+		es := EntryScore{ID: e.ID, Lang: e.Lang, Question: e.Question, Raw: r.raw, Score: ix.p.calibrate(r.raw, tr.long),
 			Span: spanNames[bestSpan[g]], QueryCoverage: r.qcov, EntryCoverage: r.ecov, Penalty: r.pen}
 		for _, t := range ex.Terms {
 			if !t.Known {

@@ -98,6 +98,10 @@ type params struct {
 	domainWeight float64
 	// minRaw is the least raw similarity that is ever answered.
 	minRaw float64
+	// minRawLong is minRaw for a message of several clauses: the story
+	// around its question leaves less of it explained by any entry (and
+	// scores it lower) while the best entry is no less often the one meant.
+	minRawLong float64
 	// unknownLatin, unknownWord, unknownPair and unknownChar scale the weight
 	// of what the FAQ does not know, against its rarest term: an English word;
 	// a Chinese word (further scaled by how rare it is in general Chinese); a
@@ -161,7 +165,7 @@ type params struct {
 }
 
 var defaultParams = params{
-	qExp: 0.7, qExpLong: 0.6, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42,
+	qExp: 0.7, qExpLong: 0.6, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42, minRawLong: 0.36,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
@@ -293,16 +297,16 @@ func (ix *Index) match(query string, tr *trace) Result {
 	if top[0].raw == 0 {
 		return res
 	}
-	if !ix.confident(top) && ix.fuzzyShort(s, query) {
+	if !ix.confident(top, s.long) && ix.fuzzyShort(s, query) {
 		top = ix.topTopics(s)
 	}
 	best := top[0]
-	conf := ix.p.calibrate(best.raw)
+	conf := ix.p.calibrate(best.raw, s.long)
 	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
 	if tr != nil {
-		tr.top = top
+		tr.top, tr.long = top, s.long
 	}
-	if ix.confident(top) {
+	if ix.confident(top, s.long) {
 		res.Answered = true
 		return res
 	}
@@ -311,7 +315,7 @@ func (ix *Index) match(query string, tr *trace) Result {
 	for i, c := range top[:maxSuggestions] {
 		sc := res.Best.Score
 		if i > 0 {
-			sc = min(ix.p.calibrate(c.raw), sc)
+			sc = min(ix.p.calibrate(c.raw, s.long), sc)
 		}
 		if c.raw == 0 || sc < suggestAt && c.raw < best.raw*0.8 || c.raw < suggestRaw {
 			break
@@ -850,21 +854,32 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 	return t
 }
 
-// confident reports whether the best of top is sure enough to answer.
-func (ix *Index) confident(top [maxSuggestions + 1]scored) bool {
-	if top[0].raw < ix.p.minRaw {
+// confident reports whether the best of top is sure enough to answer, for
+// a message of several clauses when long is set.
+func (ix *Index) confident(top [maxSuggestions + 1]scored, long bool) bool {
+	floor := ix.p.floor(long)
+	if top[0].raw < floor {
 		return false
 	}
 	// The lead needed shrinks as the match nears perfect: a question asked
 	// as written is answered even beside a near-copy of it.
-	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.minRaw))
+	need := ix.minMargin * min(1, (1-top[0].raw)/(1-floor))
 	return top[0].raw-top[1].raw >= need
 }
 
+// floor is the least raw similarity answered: minRaw, or minRawLong for a
+// message of several clauses.
+func (p params) floor(long bool) float64 {
+	if long {
+		return p.minRawLong
+	}
+	return p.minRaw
+}
+
 // calibrate maps a raw similarity to a score in [0, 1]: a logistic curve
-// that crosses answerAt where the bot starts to answer (minRaw).
-func (p params) calibrate(raw float64) float64 {
-	return 1 / (1 + math.Exp(-p.slope*(raw-p.minRaw)))
+// that crosses answerAt where the bot starts to answer (see floor).
+func (p params) calibrate(raw float64, long bool) float64 {
+	return 1 / (1 + math.Exp(-p.slope*(raw-p.floor(long))))
 }
 
 // answerOf returns the entry that answers for group g's topic in lang: the

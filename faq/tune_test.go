@@ -86,6 +86,7 @@ func TestTune(t *testing.T) {
 		{"qExpLong", []float64{0.5, 0.55, 0.6, 0.65, 0.7}, func(p *params, v float64) { p.qExpLong = v }},
 		{"unknownLong", []float64{0.5, 0.7, 0.85, 1}, func(p *params, v float64) { p.unknownLong = v }},
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
+		{"minRawLong", []float64{0.3, 0.34, 0.38, 0.42}, func(p *params, v float64) { p.minRawLong = v }},
 		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
 		{"marginLog", []float64{0, 0.005, 0.01, 0.015}, func(p *params, v float64) { p.marginLog = v }},
 		{"ecovPrior", []float64{0.5, 1, 1.5, 2}, func(p *params, v float64) { p.ecovPrior = float32(v) }},
@@ -102,6 +103,16 @@ func TestTune(t *testing.T) {
 		{"typeMismatch", []float64{0.8, 0.9}, func(p *params, v float64) { p.typeMismatch = v }},
 		{"english1", []float64{0.1, 0.2, 0.35}, func(p *params, v float64) { p.english1 = float32(v) }},
 		{"english2", []float64{0.35, 0.5, 0.7}, func(p *params, v float64) { p.english2 = float32(v) }},
+	}
+	if only := os.Getenv("TUNE_ONLY"); only != "" {
+		// Search only the constants named (comma-separated).
+		grid = slices.DeleteFunc(grid, func(g struct {
+			name string
+			vals []float64
+			set  func(p *params, v float64)
+		}) bool {
+			return !slices.Contains(strings.Split(only, ","), g.name)
+		})
 	}
 	if os.Getenv("TUNE") == "coord" {
 		// Coordinate descent: one constant at a time, a few rounds.
