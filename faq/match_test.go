@@ -601,3 +601,16 @@ func TestLongMessageFloor(t *testing.T) {
 	}
 }
 
+// TestContractionsAreStopWords: "we're" and chat fillers carry no need, so
+// they are no unknown word weighing against every entry.
+func TestContractionsAreStopWords(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	for _, q := range []string{"we're stuck, anything else we can try?", "they've said it's fine", "Cheers, like I said"} {
+		got := ix.an.analyze(ix.f.fold(q), nil, nil)
+		for _, bad := range []string{"we'r", "they'v", "anyth", "els", "cheer", "lik", "said", "say"} {
+			if slices.Contains(got, bad) {
+				t.Errorf("analyze(%q) = %v, has %q", q, got, bad)
+			}
+		}
+	}
+}
