@@ -24,6 +24,12 @@ type Explanation struct {
 	Terms []TermWeight
 	// Entries are the best entries, best first.
 	Entries []EntryScore
+	// Close is set when the best topic scored high enough but the next
+	// scored close to it; Contrast is then the share of the query's weight
+	// in words only the best has, less the share in words only the next has
+	// (from ContrastLead the best is answered all the same).
+	Close                  bool
+	Contrast, ContrastLead float64
 }
 
 // Reading is a word of a query (From) and what it was read as (To).
@@ -66,7 +72,11 @@ type trace struct {
 	reads   []Reading // pairs read as a pair of the same sound
 	top     [maxSuggestions + 1]scored
 	long    bool // the query has several clauses
-	rows    map[int32][maxSpans]traceRow
+	// close is set when the best topic was sure enough but for the next
+	// scoring close to it; contrast then tells them apart.
+	close    bool
+	contrast float64
+	rows     map[int32][maxSpans]traceRow
 }
 
 type traceRow struct {
@@ -89,7 +99,7 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.close, Contrast: tr.contrast, ContrastLead: ix.p.contrastLead}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -158,6 +159,9 @@ type params struct {
 	// english1 and english2 scale an English word of commonEnglish's first
 	// and second tier.
 	english1, english2 float32
+	// contrastLead is the contrast (see Index.contrast) from which the best
+	// topic is answered though the next scores close to it.
+	contrastLead float64
 	// marginLog adds to minMargin per natural log of the number of entry
 	// ids: the more entries, the more often two of them are close, and the
 	// more a lead must be to mean the best one is meant.
@@ -169,7 +173,7 @@ var defaultParams = params{
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
-	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5,
+	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
 }
 
 // englishFactor is how much of its weight the English word (stem) t keeps:
@@ -297,7 +301,7 @@ func (ix *Index) match(query string, tr *trace) Result {
 	if top[0].raw == 0 {
 		return res
 	}
-	if !ix.confident(top, s.long) && ix.fuzzyShort(s, query) {
+	if !ix.confident(s, top) && ix.fuzzyShort(s, query) {
 		top = ix.topTopics(s)
 	}
 	best := top[0]
@@ -305,8 +309,11 @@ func (ix *Index) match(query string, tr *trace) Result {
 	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
 	if tr != nil {
 		tr.top, tr.long = top, s.long
+		if top[0].raw >= ix.p.floor(s.long) && !ix.leads(s, top) && top[1].raw > 0 {
+			tr.contrast, tr.close = ix.contrast(s, top[0].g, top[1].g), true
+		}
 	}
-	if ix.confident(top, s.long) {
+	if ix.confident(s, top) {
 		res.Answered = true
 		return res
 	}
@@ -854,17 +861,74 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 	return t
 }
 
-// confident reports whether the best of top is sure enough to answer, for
-// a message of several clauses when long is set.
-func (ix *Index) confident(top [maxSuggestions + 1]scored, long bool) bool {
-	floor := ix.p.floor(long)
+// confident reports whether the best of top is sure enough to answer.
+func (ix *Index) confident(s *scratch, top [maxSuggestions + 1]scored) bool {
+	floor := ix.p.floor(s.long)
 	if top[0].raw < floor {
 		return false
 	}
 	// The lead needed shrinks as the match nears perfect: a question asked
 	// as written is answered even beside a near-copy of it.
-	need := ix.minMargin * min(1, (1-top[0].raw)/(1-floor))
+	return ix.leads(s, top) || ix.byContrast(s, top)
+}
+
+// leads reports whether the best of top leads the next by enough.
+func (ix *Index) leads(s *scratch, top [maxSuggestions + 1]scored) bool {
+	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.floor(s.long)))
 	return top[0].raw-top[1].raw >= need
+}
+
+// byContrast reports whether the best of top, though the next scores close
+// to it, is told apart by the words only it has: much of the query the
+// other lacks, and not the reverse.
+func (ix *Index) byContrast(s *scratch, top [maxSuggestions + 1]scored) bool {
+	return top[1].raw > 0 && ix.contrast(s, top[0].g, top[1].g) >= ix.p.contrastLead
+}
+
+// contrast is the share of the query's weight in words group a has
+// (anywhere: question, phrasings, answer, or through a translation) and
+// group b lacks, less the share b has and a lacks.
+func (ix *Index) contrast(s *scratch, a, b int32) float64 {
+	var d, total float64
+	for _, t := range s.terms {
+		total += float64(t.w)
+		if t.id < 0 {
+			continue
+		}
+		switch ha, hb := ix.hasTerm(a, t.id), ix.hasTerm(b, t.id); {
+		case ha && !hb:
+			d += float64(t.w)
+		case hb && !ha:
+			d -= float64(t.w)
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return d / total
+}
+
+// hasTerm reports whether group g has term ti anywhere, or a translation of
+// it.
+func (ix *Index) hasTerm(g, ti int32) bool {
+	in := func(ti int32) bool {
+		if has(ix.post.q[ti], g) || has(ix.post.p[ti], g) || has(ix.post.a[ti], g) {
+			return true
+		}
+		// Answer sentences are numbered group by group.
+		cs := ix.post.s[ti]
+		i, _ := slices.BinarySearchFunc(cs, g, func(c, g int32) int { return cmp.Compare(ix.chunkGroup[c], g) })
+		return i < len(cs) && ix.chunkGroup[cs[i]] == g
+	}
+	if in(ti) {
+		return true
+	}
+	for _, tr := range ix.trans[ti] {
+		if in(tr.term) {
+			return true
+		}
+	}
+	return false
 }
 
 // floor is the least raw similarity answered: minRaw, or minRawLong for a

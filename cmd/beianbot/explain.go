@@ -192,6 +192,10 @@ func renderDecision(b *strings.Builder, ex faq.Explanation, cfg config) {
 		e := r.Best.Entry
 		fmt.Fprintf(b, "decision: answered with %s (%s), score %.2f\n", e.ID, e.Lang, r.Best.Score)
 		fmt.Fprintf(b, "  %s\n", oneLine(e.Question))
+		if ex.Close {
+			fmt.Fprintf(b, "  another topic scores close to it, but %.0f%% of the query is in words only this entry has\n"+
+				"  (net of the other's; from %.0f%% that tells them apart)\n", 100*ex.Contrast, 100*ex.ContrastLead)
+		}
 		if e.Lang != r.Lang {
 			fmt.Fprintf(b, "  the query is in %s but the entry has no %s copy: the answer is in %s\n", r.Lang, r.Lang, e.Lang)
 		}
@@ -200,6 +204,10 @@ func renderDecision(b *strings.Builder, ex faq.Explanation, cfg config) {
 	case len(ex.Entries) > 0 && ex.Entries[0].Score >= matcherAnswerAt:
 		fmt.Fprintf(b, "decision: not answered: the best entry scores %.2f, but another topic scores too close\n"+
 			"  to it to tell them apart, so the score is held at %.2f\n", ex.Entries[0].Score, r.Best.Score)
+		if ex.Close {
+			fmt.Fprintf(b, "  words only it has are %.0f%% of the query, net of the other's; %.0f%% would tell them apart\n",
+				100*ex.Contrast, 100*ex.ContrastLead)
+		}
 	default:
 		fmt.Fprintf(b, "decision: not answered: the best score %.2f is below %.2f, where the matcher answers\n",
 			r.Best.Score, matcherAnswerAt)
