@@ -85,8 +85,6 @@ type Index struct {
 	offSubject float64
 	// powQ and powE raise the two coverages to their exponents.
 	powQ, powE *powTable
-	// powQL and powEL are powQ and powE for a message of several clauses.
-	powQL, powEL *powTable
 	// shortQ holds the folded questions that short keyword
 	// queries are fuzzy-matched against; shortG their groups.
 	shortQ []string
@@ -207,7 +205,6 @@ func (ix *Index) setParams(p params) {
 	ix.minMargin = p.minMargin + p.marginLog*math.Log(float64(max(1, len(ix.groups))))
 	ix.offSubject = 1 - (1-p.offSubject)*min(1, ix.voc.subjectCover/subjectFull)
 	ix.powQ, ix.powE = newPowTable(p.qExp), newPowTable(1-p.qExp)
-	ix.powQL, ix.powEL = newPowTable(p.qExpLong), newPowTable(1-p.qExpLong)
 }
 
 // makeGroups gathers the entries of one id into a group.

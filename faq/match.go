@@ -87,9 +87,6 @@ type params struct {
 	// qExp weighs query coverage against entry coverage (1-qExp) in the
 	// geometric mean that makes the raw similarity.
 	qExp float64
-	// qExpLong is qExp for a message of several clauses, where the words
-	// around the question leave less of it explained by any entry.
-	qExpLong float64
 	// phrasingWeight and answerWeight are how much a query term found only
 	// in an entry's extra phrasings, or only in its answer, counts against
 	// one found in its question.
@@ -169,9 +166,9 @@ type params struct {
 }
 
 var defaultParams = params{
-	qExp: 0.7, qExpLong: 0.6, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.42, minRawLong: 0.36,
+	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.45, minRawLong: 0.3,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
-	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.03,
+	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.05,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
 }
@@ -788,9 +785,6 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				ec = qcov * 0.25
 			}
 			raw := ix.powQ.at(qcov) * ix.powE.at(ec)
-			if s.long {
-				raw = ix.powQL.at(qcov) * ix.powEL.at(ec)
-			}
 			pen := 1.0
 			if !s.core[i] {
 				pen *= ix.p.offCore

@@ -83,9 +83,9 @@ func TestTune(t *testing.T) {
 		set  func(p *params, v float64)
 	}{
 		{"qExp", []float64{0.5, 0.6, 0.7}, func(p *params, v float64) { p.qExp = v }},
-		{"qExpLong", []float64{0.5, 0.55, 0.6, 0.65, 0.7}, func(p *params, v float64) { p.qExpLong = v }},
 		{"unknownLong", []float64{0.5, 0.7, 0.85, 1}, func(p *params, v float64) { p.unknownLong = v }},
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
+		{"contrastLead", []float64{0.2, 0.25, 0.3, 0.4}, func(p *params, v float64) { p.contrastLead = v }},
 		{"minRawLong", []float64{0.3, 0.34, 0.38, 0.42}, func(p *params, v float64) { p.minRawLong = v }},
 		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
 		{"marginLog", []float64{0, 0.005, 0.01, 0.015}, func(p *params, v float64) { p.marginLog = v }},
