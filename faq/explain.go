@@ -30,6 +30,9 @@ type Explanation struct {
 	// (from ContrastLead the best is answered all the same).
 	Close                  bool
 	Contrast, ContrastLead float64
+	// Reranked is set when the best was put above a topic that scored
+	// higher, for the words that tell the two apart are the best's.
+	Reranked bool
 }
 
 // Reading is a word of a query (From) and what it was read as (To).
@@ -76,6 +79,7 @@ type trace struct {
 	// scoring close to it; contrast then tells them apart.
 	close    bool
 	contrast float64
+	swapped  bool // the best was ranked above a topic scoring higher
 	rows     map[int32][maxSpans]traceRow
 }
 
@@ -99,7 +103,7 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.close, Contrast: tr.contrast, ContrastLead: ix.p.contrastLead}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.close, Contrast: tr.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.swapped}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -301,11 +301,12 @@ func (ix *Index) match(query string, tr *trace) Result {
 	if !ix.confident(s, top) && ix.fuzzyShort(s, query) {
 		top = ix.topTopics(s)
 	}
+	top, swapped := ix.rerank(s, top)
 	best := top[0]
 	conf := ix.p.calibrate(best.raw, s.long)
 	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
 	if tr != nil {
-		tr.top, tr.long = top, s.long
+		tr.top, tr.long, tr.swapped = top, s.long, swapped
 		if top[0].raw >= ix.p.floor(s.long) && !ix.leads(s, top) && top[1].raw > 0 {
 			tr.contrast, tr.close = ix.contrast(s, top[0].g, top[1].g), true
 		}
@@ -866,6 +867,17 @@ func (ix *Index) confident(s *scratch, top [maxSuggestions + 1]scored) bool {
 	return ix.leads(s, top) || ix.byContrast(s, top)
 }
 
+// rerank puts the second of top first when it scores close to the best and
+// the words that tell the two apart are its own (see contrast): it is the
+// better answer. It reports whether it did.
+func (ix *Index) rerank(s *scratch, top [maxSuggestions + 1]scored) ([maxSuggestions + 1]scored, bool) {
+	if top[1].raw < ix.p.floor(s.long) || ix.leads(s, top) || ix.contrast(s, top[1].g, top[0].g) < ix.p.contrastLead {
+		return top, false
+	}
+	top[0], top[1] = top[1], top[0]
+	return top, true
+}
+
 // leads reports whether the best of top leads the next by enough.
 func (ix *Index) leads(s *scratch, top [maxSuggestions + 1]scored) bool {
 	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.floor(s.long)))
@@ -916,6 +928,9 @@ func (ix *Index) hasTerm(g, ti int32) bool {
 	}
 	if in(ti) {
 		return true
+	}
+	if ix.p.transWeight == 0 {
+		return false
 	}
 	for _, tr := range ix.trans[ti] {
 		if in(tr.term) {

@@ -625,13 +625,28 @@ func TestContrastTellsCloseTopicsApart(t *testing.T) {
 		}
 	}
 	c := ix.contrast(s, apply, photo)
-	ix.pool.Put(s)
-	if c <= 0.1 || c >= 1 {
-		t.Fatalf("contrast of the entry that asks about 寄回: %.2f, want a good share of the query", c)
+	if c <= 0.1 || c >= 1 || ix.contrast(s, photo, apply) != -c {
+		t.Fatalf("contrast of the entry that asks about 寄回: %.2f (the other way %.2f), want a good share of the query, and its opposite",
+			c, ix.contrast(s, photo, apply))
 	}
 	// No lead is ever enough: only the contrast can answer.
 	p := ix.p
 	defer ix.setParams(p)
+	// Scored a little under the other, the entry the words tell apart is
+	// put first; far under the floor, or with little contrast, it is not.
+	q1 := p
+	q1.minMargin, q1.marginLog, q1.contrastLead = 10, 0, c-0.05
+	ix.setParams(q1)
+	for _, tc := range []struct {
+		applyRaw float64
+		want     bool
+	}{{p.minRaw + 0.1, true}, {p.minRaw - 0.1, false}} {
+		top := [maxSuggestions + 1]scored{{photo, p.minRaw + 0.15}, {apply, tc.applyRaw}}
+		if got, swapped := ix.rerank(s, top); swapped != tc.want || swapped && got[0].g != apply {
+			t.Errorf("apply at raw %.2f under photo's %.2f: reranked %v to %v, want %v", tc.applyRaw, top[0].raw, swapped, got, tc.want)
+		}
+	}
+	ix.pool.Put(s)
 	for _, tc := range []struct {
 		lead float64
 		want bool

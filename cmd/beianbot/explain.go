@@ -193,8 +193,12 @@ func renderDecision(b *strings.Builder, ex faq.Explanation, cfg config) {
 		fmt.Fprintf(b, "decision: answered with %s (%s), score %.2f\n", e.ID, e.Lang, r.Best.Score)
 		fmt.Fprintf(b, "  %s\n", oneLine(e.Question))
 		if ex.Close {
-			fmt.Fprintf(b, "  another topic scores close to it, but %.0f%% of the query is in words only this entry has\n"+
-				"  (net of the other's; from %.0f%% that tells them apart)\n", 100*ex.Contrast, 100*ex.ContrastLead)
+			how := "close to it"
+			if ex.Reranked {
+				how = "a little higher"
+			}
+			fmt.Fprintf(b, "  another topic scores %s, but %.0f%% of the query is in words only this entry has\n"+
+				"  (net of the other's; from %.0f%% that tells them apart)\n", how, 100*ex.Contrast, 100*ex.ContrastLead)
 		}
 		if e.Lang != r.Lang {
 			fmt.Fprintf(b, "  the query is in %s but the entry has no %s copy: the answer is in %s\n", r.Lang, r.Lang, e.Lang)
