@@ -29,6 +29,13 @@ type explainOutput struct {
 	Readings        []explainRead  `json:"readings"`
 	Terms           []explainTerm  `json:"terms"`
 	Entries         []explainEntry `json:"entries"`
+	// Close is set when the best topic scored high enough but the next
+	// scored close to it; Contrast then tells them apart from ContrastLead,
+	// and Reranked says the best was put above a topic scoring higher.
+	Close        bool    `json:"close"`
+	Contrast     float64 `json:"contrast"`
+	ContrastLead float64 `json:"contrast_lead"`
+	Reranked     bool    `json:"reranked"`
 }
 
 // explainRead is a word of the query read as another: a typo, pinyin, a
@@ -82,7 +89,8 @@ func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 	out := explainOutput{Query: q, Result: askJSON(q, bot.Decide(ex.Result, cfg.AnswerAt)),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
 		Clauses: nonNil(ex.Clauses), Asking: ex.Asking,
-		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{}}
+		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{},
+		Close: ex.Close, Contrast: round3(ex.Contrast), ContrastLead: ex.ContrastLead, Reranked: ex.Reranked}
 	for _, r := range ex.Readings {
 		out.Readings = append(out.Readings, explainRead{r.From, r.To})
 	}

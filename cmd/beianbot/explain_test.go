@@ -173,7 +173,7 @@ func TestAskExplainJSON(t *testing.T) {
 		m    map[string]json.RawMessage
 		want []string
 	}{
-		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "entries", "query", "readings", "result", "terms"}},
+		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "query", "readings", "reranked", "result", "terms"}},
 		{"entry", raw.Entries[0], []string{"entry_coverage", "id", "in_answer", "in_phrasings", "in_question", "lang",
 			"penalty", "query_coverage", "question", "raw", "score", "span"}},
 		{"term", raw.Terms[0], []string{"known", "term", "weight"}},
