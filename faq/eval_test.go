@@ -205,6 +205,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_l.jsonl"},
 	{"corpus", "testdata/corpus_h.jsonl"},
 	{"large", "testdata/large_g.jsonl"},
+	{"", "testdata/heldout_m.jsonl"},
+	{"corpus", "testdata/corpus_i.jsonl"},
+	{"large", "testdata/large_h.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
