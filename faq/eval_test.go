@@ -208,6 +208,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_m.jsonl"},
 	{"corpus", "testdata/corpus_i.jsonl"},
 	{"large", "testdata/large_h.jsonl"},
+	{"", "testdata/heldout_n.jsonl"},
+	{"corpus", "testdata/corpus_j.jsonl"},
+	{"large", "testdata/large_i.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
