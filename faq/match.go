@@ -858,12 +858,9 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 
 // confident reports whether the best of top is sure enough to answer.
 func (ix *Index) confident(s *scratch, top [maxSuggestions + 1]scored) bool {
-	floor := ix.p.floor(s.long)
-	if top[0].raw < floor {
+	if top[0].raw < ix.p.floor(s.long) {
 		return false
 	}
-	// The lead needed shrinks as the match nears perfect: a question asked
-	// as written is answered even beside a near-copy of it.
 	return ix.leads(s, top) || ix.byContrast(s, top)
 }
 
@@ -878,7 +875,9 @@ func (ix *Index) rerank(s *scratch, top [maxSuggestions + 1]scored) ([maxSuggest
 	return top, true
 }
 
-// leads reports whether the best of top leads the next by enough.
+// leads reports whether the best of top leads the next by enough. The lead
+// needed shrinks as the match nears perfect: a question asked as written is
+// answered even beside a near-copy of it.
 func (ix *Index) leads(s *scratch, top [maxSuggestions + 1]scored) bool {
 	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.floor(s.long)))
 	return top[0].raw-top[1].raw >= need
