@@ -211,6 +211,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_n.jsonl"},
 	{"corpus", "testdata/corpus_j.jsonl"},
 	{"large", "testdata/large_i.jsonl"},
+	{"", "testdata/heldout_o.jsonl"},
+	{"corpus", "testdata/corpus_k.jsonl"},
+	{"large", "testdata/large_j.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

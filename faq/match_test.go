@@ -89,6 +89,10 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_n.jsonl"}, true, 0.63, 0.015, 0.95},
 		{"corpus", []string{"testdata/corpus_j.jsonl"}, false, 0.42, 0.065, 0.90},
 		{"large", []string{"testdata/large_i.jsonl"}, false, 0.59, 0.015, 0.90},
+		{"", []string{"testdata/heldout_o.jsonl"}, false, 0.78, 0.015, 0.84},
+		{"", []string{"testdata/heldout_o.jsonl"}, true, 0.56, 0.015, 0.92},
+		{"corpus", []string{"testdata/corpus_k.jsonl"}, false, 0.45, 0.035, 0.80},
+		{"large", []string{"testdata/large_j.jsonl"}, false, 0.50, 0.05, 0.90},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
