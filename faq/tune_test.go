@@ -77,11 +77,12 @@ func TestTune(t *testing.T) {
 		}
 		return sum, ts
 	}
-	grid := []struct {
+	type knob struct {
 		name string
 		vals []float64
 		set  func(p *params, v float64)
-	}{
+	}
+	grid := []knob{
 		{"qExp", []float64{0.5, 0.6, 0.7}, func(p *params, v float64) { p.qExp = v }},
 		{"unknownLong", []float64{0.5, 0.7, 0.85, 1}, func(p *params, v float64) { p.unknownLong = v }},
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
@@ -106,13 +107,7 @@ func TestTune(t *testing.T) {
 	}
 	if only := os.Getenv("TUNE_ONLY"); only != "" {
 		// Search only the constants named (comma-separated).
-		grid = slices.DeleteFunc(grid, func(g struct {
-			name string
-			vals []float64
-			set  func(p *params, v float64)
-		}) bool {
-			return !slices.Contains(strings.Split(only, ","), g.name)
-		})
+		grid = slices.DeleteFunc(grid, func(g knob) bool { return !slices.Contains(strings.Split(only, ","), g.name) })
 	}
 	if os.Getenv("TUNE") == "coord" {
 		// Coordinate descent: one constant at a time, a few rounds.
