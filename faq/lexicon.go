@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -35,6 +37,20 @@ type phrasingLine struct {
 
 func newLexicon() *lexicon {
 	return &lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
+}
+
+// clone returns a copy of lx that parse can add to without changing lx.
+func (lx *lexicon) clone() *lexicon {
+	c := *lx
+	c.han, c.latin, c.words, c.leads = maps.Clone(lx.han), maps.Clone(lx.latin), maps.Clone(lx.words), maps.Clone(lx.leads)
+	c.mixed, c.inCanon = maps.Clone(lx.mixed), maps.Clone(lx.inCanon)
+	c.phrasings = make(map[string][]string, len(lx.phrasings))
+	for id, ps := range lx.phrasings {
+		// Clipped, an append copies rather than writing into lx's array.
+		c.phrasings[id] = slices.Clip(ps)
+	}
+	c.subject, c.modifier, c.phrasingLines = slices.Clip(lx.subject), slices.Clip(lx.modifier), slices.Clip(lx.phrasingLines)
+	return &c
 }
 
 // parse reads one lexicon file into lx, returning problems by line.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed data/seed_website_access.md data/lexicon.txt
@@ -146,15 +147,32 @@ func readSources(paths []string) ([]source, error) {
 	return srcs, nil
 }
 
-// loadSources parses, validates and indexes FAQ sources.
-func loadSources(srcs []source, opts Options) (*Index, error) {
-	f := newFolder()
-	lx := newLexicon()
+// embeddedLexicon is the embedded lexicon, parsed once: parsing it was most
+// of the cost of loading a small FAQ. Loads share it, and copy it only to
+// add a team's own lexicon files to it.
+var embeddedLexicon = sync.OnceValues(func() (*lexicon, error) {
 	b, err := embedded.ReadFile("data/lexicon.txt")
 	if err != nil {
 		return nil, fmt.Errorf("read embedded lexicon: %w", err)
 	}
-	probs := lx.parse("embedded:lexicon.txt", bytes.NewReader(b), f)
+	lx := newLexicon()
+	if probs := lx.parse("embedded:lexicon.txt", bytes.NewReader(b), newFolder()); len(probs) > 0 {
+		return nil, ProblemsError(probs)
+	}
+	return lx, nil
+})
+
+// loadSources parses, validates and indexes FAQ sources.
+func loadSources(srcs []source, opts Options) (*Index, error) {
+	f := newFolder()
+	lx, err := embeddedLexicon()
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Lexicon) > 0 {
+		lx = lx.clone()
+	}
+	var probs []Problem
 	for _, p := range opts.Lexicon {
 		b, err := readFile(p)
 		if err != nil {

@@ -127,6 +127,24 @@ func TestUserLexicon(t *testing.T) {
 	if r := ix.Match("where is my application at"); !r.Answered || r.Best.Entry.ID != "section_bbb" {
 		t.Errorf("phrasing: got %+v", r)
 	}
+	// The team's lexicon is added to a copy of the embedded one: a load
+	// without it knows neither the synonym nor the phrasing.
+	plain, err := Load([]string{"testdata/docs"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.lx.latin) != len(plain.lx.latin)+1 || len(plain.lx.phrasings["section_bbb"]) > 0 {
+		t.Errorf("%d English variants with the team's lexicon, %d without, want one more; phrasings without it %q",
+			len(ix.lx.latin), len(plain.lx.latin), plain.lx.phrasings["section_bbb"])
+	}
+	// Loads without a lexicon of their own share the embedded one, parsed once.
+	again, err := LoadEmbedded(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.lx != plain.lx || ix.lx == plain.lx {
+		t.Error("want loads without a team lexicon to share the embedded lexicon, and a load with one to have its own")
+	}
 	writeFile(t, lex, "[nonsense]\nfoo\n")
 	if _, err := Load([]string{"testdata/docs"}, Options{Lexicon: []string{lex}}); err == nil || !strings.Contains(err.Error(), "lex.txt:1:") {
 		t.Errorf("bad lexicon error = %v, want file:line", err)
