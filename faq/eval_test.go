@@ -214,6 +214,8 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_o.jsonl"},
 	{"corpus", "testdata/corpus_k.jsonl"},
 	{"large", "testdata/large_j.jsonl"},
+	{"", "testdata/heldout_p.jsonl"},
+	{"corpus", "testdata/corpus_l.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

@@ -93,6 +93,9 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_o.jsonl"}, true, 0.56, 0.015, 0.92},
 		{"corpus", []string{"testdata/corpus_k.jsonl"}, false, 0.45, 0.035, 0.80},
 		{"large", []string{"testdata/large_j.jsonl"}, false, 0.50, 0.05, 0.90},
+		{"", []string{"testdata/heldout_p.jsonl"}, false, 0.81, 0.025, 0.83},
+		{"", []string{"testdata/heldout_p.jsonl"}, true, 0.63, 0.025, 0.93},
+		{"corpus", []string{"testdata/corpus_l.jsonl"}, false, 0.46, 0.06, 0.83},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
