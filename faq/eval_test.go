@@ -216,6 +216,7 @@ var evalSets = []struct{ faq, file string }{
 	{"large", "testdata/large_j.jsonl"},
 	{"", "testdata/heldout_p.jsonl"},
 	{"corpus", "testdata/corpus_l.jsonl"},
+	{"large", "testdata/large_k.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
