@@ -69,17 +69,13 @@ type EntryScore struct {
 
 // trace collects per-group details while one query is scored.
 type trace struct {
-	clauses []string
-	asking  int
-	terms   []qterm
-	reads   []Reading // pairs read as a pair of the same sound
-	top     [maxSuggestions + 1]scored
-	long    bool // the query has several clauses
-	// close is set when the best topic was sure enough but for the next
-	// scoring close to it; contrast then tells them apart.
-	close    bool
-	contrast float64
-	swapped  bool // the best was ranked above a topic scoring higher
+	clauses  []string
+	asking   int
+	terms    []qterm
+	reads    []Reading // pairs read as a pair of the same sound
+	top      [maxSuggestions + 1]scored
+	long     bool // the query has several clauses
+	decision decision
 	rows     map[int32][maxSpans]traceRow
 }
 
@@ -103,7 +99,7 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.close, Contrast: tr.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.swapped}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -298,20 +298,18 @@ func (ix *Index) match(query string, tr *trace) Result {
 	if top[0].raw == 0 {
 		return res
 	}
-	if !ix.confident(s, top) && ix.fuzzyShort(s, query) {
+	d := ix.decide(s, &top)
+	if !d.answered && ix.fuzzyShort(s, query) {
 		top = ix.topTopics(s)
+		d = ix.decide(s, &top)
 	}
-	top, swapped := ix.rerank(s, top)
 	best := top[0]
 	conf := ix.p.calibrate(best.raw, s.long)
 	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
 	if tr != nil {
-		tr.top, tr.long, tr.swapped = top, s.long, swapped
-		if top[0].raw >= ix.p.floor(s.long) && !ix.leads(s, top) && top[1].raw > 0 {
-			tr.contrast, tr.close = ix.contrast(s, top[0].g, top[1].g), true
-		}
+		tr.top, tr.long, tr.decision = top, s.long, d
 	}
-	if ix.confident(s, top) {
+	if d.answered {
 		res.Answered = true
 		return res
 	}
@@ -856,23 +854,40 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 	return t
 }
 
-// confident reports whether the best of top is sure enough to answer.
-func (ix *Index) confident(s *scratch, top [maxSuggestions + 1]scored) bool {
-	if top[0].raw < ix.p.floor(s.long) {
-		return false
-	}
-	return ix.leads(s, top) || ix.byContrast(s, top)
+// decision is what the matcher makes of the best topics.
+type decision struct {
+	answered bool
+	// close is set when the best scored high enough but the next scored
+	// too close to it; contrast (see Index.contrast) then tells them apart,
+	// and swapped says the second was put first.
+	close, swapped bool
+	contrast       float64
 }
 
-// rerank puts the second of top first when it scores close to the best and
-// the words that tell the two apart are its own (see contrast): it is the
-// better answer. It reports whether it did.
-func (ix *Index) rerank(s *scratch, top [maxSuggestions + 1]scored) ([maxSuggestions + 1]scored, bool) {
-	if top[1].raw < ix.p.floor(s.long) || ix.leads(s, top) || ix.contrast(s, top[1].g, top[0].g) < ix.p.contrastLead {
-		return top, false
+// decide says whether the best of top is sure enough to answer. When the
+// next scores too close, the words that tell the two apart decide: the best
+// is answered when the words only it has are contrastLead of the query or
+// more, net of the other's; when the next's are, by as much, and it reaches
+// the floor too, it is put first (in top) and answered.
+func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
+	var d decision
+	floor := ix.p.floor(s.long)
+	switch {
+	case top[0].raw < floor:
+		return d
+	case ix.leads(s, *top):
+		d.answered = true
+		return d
+	case top[1].raw == 0:
+		return d
 	}
-	top[0], top[1] = top[1], top[0]
-	return top, true
+	d.close, d.contrast = true, ix.contrast(s, top[0].g, top[1].g)
+	if -d.contrast >= ix.p.contrastLead && top[1].raw >= floor {
+		top[0], top[1] = top[1], top[0]
+		d.contrast, d.swapped = -d.contrast, true
+	}
+	d.answered = d.contrast >= ix.p.contrastLead
+	return d
 }
 
 // leads reports whether the best of top leads the next by enough. The lead
@@ -881,13 +896,6 @@ func (ix *Index) rerank(s *scratch, top [maxSuggestions + 1]scored) ([maxSuggest
 func (ix *Index) leads(s *scratch, top [maxSuggestions + 1]scored) bool {
 	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.floor(s.long)))
 	return top[0].raw-top[1].raw >= need
-}
-
-// byContrast reports whether the best of top, though the next scores close
-// to it, is told apart by the words only it has: much of the query the
-// other lacks, and not the reverse.
-func (ix *Index) byContrast(s *scratch, top [maxSuggestions + 1]scored) bool {
-	return top[1].raw > 0 && ix.contrast(s, top[0].g, top[1].g) >= ix.p.contrastLead
 }
 
 // contrast is the share of the query's weight in words group a has

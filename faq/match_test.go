@@ -570,9 +570,10 @@ func TestLongMessageFloor(t *testing.T) {
 	raw := (p.minRawLong + p.minRaw) / 2
 	top := [maxSuggestions + 1]scored{{0, raw}, {1, raw / 4}}
 	long, line := &scratch{long: true}, &scratch{}
-	if !ix.confident(long, top) || ix.confident(line, top) {
+	confident := func(s *scratch) bool { t := top; return ix.decide(s, &t).answered }
+	if !confident(long) || confident(line) {
 		t.Errorf("raw %.2f far ahead of the next: confident %v for a long message, %v for one line; want true, false",
-			raw, ix.confident(long, top), ix.confident(line, top))
+			raw, confident(long), confident(line))
 	}
 	if p.calibrate(raw, true) < answerAt || p.calibrate(raw, false) >= answerAt {
 		t.Errorf("raw %.2f scores %.2f long, %.2f one line; want the answering score only for the long message",
@@ -662,7 +663,8 @@ func TestContrastTellsCloseTopicsApart(t *testing.T) {
 		want     bool
 	}{{p.minRaw + 0.1, true}, {p.minRaw - 0.1, false}} {
 		top := [maxSuggestions + 1]scored{{photo, p.minRaw + 0.15}, {apply, tc.applyRaw}}
-		if got, swapped := ix.rerank(s, top); swapped != tc.want || swapped && got[0].g != apply {
+		got := top
+		if swapped := ix.decide(s, &got).swapped; swapped != tc.want || swapped && got[0].g != apply {
 			t.Errorf("apply at raw %.2f under photo's %.2f: reranked %v to %v, want %v", tc.applyRaw, top[0].raw, swapped, got, tc.want)
 		}
 	}
