@@ -570,7 +570,7 @@ func TestLongMessageFloor(t *testing.T) {
 	raw := (p.minRawLong + p.minRaw) / 2
 	top := [maxSuggestions + 1]scored{{0, raw}, {1, raw / 4}}
 	long, line := &scratch{long: true}, &scratch{}
-	confident := func(s *scratch) bool { t := top; return ix.decide(s, &t).answered }
+	confident := func(s *scratch) bool { c := top; return ix.decide(s, &c).answered }
 	if !confident(long) || confident(line) {
 		t.Errorf("raw %.2f far ahead of the next: confident %v for a long message, %v for one line; want true, false",
 			raw, confident(long), confident(line))
