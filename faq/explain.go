@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -52,6 +53,11 @@ type EntryScore struct {
 	ID, Lang, Question string
 	// Raw is the similarity before calibration; Score the calibrated score.
 	Raw, Score float64
+	// RankBonus is what orders the entry beyond Raw, in the log of it: the
+	// share of the query its question says and its whole answer says, less
+	// a little when only a clause of the message scored. Entries are
+	// ordered by log(Raw) + RankBonus.
+	RankBonus float64
 	// Span says what part of the query scored best: "whole", "asking
 	// clause" or "asking clause with the one before".
 	Span string
@@ -80,16 +86,16 @@ type trace struct {
 }
 
 type traceRow struct {
-	set                  bool
-	qcov, ecov, pen, raw float64
+	set                         bool
+	qcov, ecov, pen, raw, bonus float64
 }
 
-func (t *trace) add(g int32, sp int, qcov, ecov, pen, raw float64) {
+func (t *trace) add(g int32, sp int, qcov, ecov, pen, raw, bonus float64) {
 	if t.rows == nil {
 		t.rows = map[int32][maxSpans]traceRow{}
 	}
 	r := t.rows[g]
-	r[sp] = traceRow{true, qcov, ecov, pen, raw}
+	r[sp] = traceRow{true, qcov, ecov, pen, raw, bonus}
 	t.rows[g] = r
 }
 
@@ -144,9 +150,10 @@ func (ix *Index) Explain(query string) Explanation {
 			}
 		}
 	}
+	key := func(g int32) float64 { return math.Log(best[g].raw) + best[g].bonus }
 	sort.Slice(groups, func(i, j int) bool {
-		if best[groups[i]].raw != best[groups[j]].raw {
-			return best[groups[i]].raw > best[groups[j]].raw
+		if ki, kj := key(groups[i]), key(groups[j]); ki != kj {
+			return ki > kj
 		}
 		return groups[i] < groups[j]
 	})
@@ -156,7 +163,7 @@ func (ix *Index) Explain(query string) Explanation {
 	for _, g := range groups {
 		r := best[g]
 		e := ix.pick(int(g), res.Lang)
-		es := EntryScore{ID: e.ID, Lang: e.Lang, Question: e.Question, Raw: r.raw, Score: ix.p.calibrate(r.raw, tr.long),
+		es := EntryScore{ID: e.ID, Lang: e.Lang, Question: e.Question, Raw: r.raw, Score: ix.p.calibrate(r.raw, tr.long), RankBonus: r.bonus,
 			Span: spanNames[bestSpan[g]], QueryCoverage: r.qcov, EntryCoverage: r.ecov, Penalty: r.pen}
 		for _, t := range ex.Terms {
 			if !t.Known {

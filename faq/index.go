@@ -448,6 +448,27 @@ func kindFactor(t string) float64 {
 // words (着急, 来源, 过期), so they cannot be dropped, only weighed little.
 const functionChars = "着来去过得于以而之其只才将则乃并且此该每各某"
 
+// quantityHeads and measureWords make the pairs that only count
+// something (一台, 每个, 几次, 这家): a numeral, a demonstrative or 每, 几,
+// 各 before a measure word of general Chinese. However rare in a FAQ, such
+// a pair says how many, not what is asked about; the measure word alone
+// still counts.
+const (
+	quantityHeads = "一二两三四五六七八九十百千万几每这那哪各某半"
+	measureWords  = "个台次家张份条位种项本块件套批名处座间页款只封笔"
+)
+
+// quantityPair reports whether t is a numeral or demonstrative and a
+// measure word.
+func quantityPair(t string) bool {
+	a, n := utf8.DecodeRuneInString(t)
+	if n == len(t) || a < utf8.RuneSelf {
+		return false
+	}
+	b, m := utf8.DecodeRuneInString(t[n:])
+	return n+m == len(t) && strings.ContainsRune(quantityHeads, a) && strings.ContainsRune(measureWords, b)
+}
+
 // functionChar reports whether t is one character of functionChars.
 func functionChar(t string) bool {
 	r, n := utf8.DecodeRuneInString(t)
@@ -487,6 +508,9 @@ func (ix *Index) weight(t string, localIDF float64) float64 {
 	}
 	if ix.lx.inCanon[t] {
 		return w // a concept of the lexicon: what the question is about
+	}
+	if quantityPair(t) {
+		return w * ix.p.commonFloor
 	}
 	bg := wordIDF(t)
 	if bg == 0 {

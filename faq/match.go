@@ -163,14 +163,18 @@ type params struct {
 	// ids: the more entries, the more often two of them are close, and the
 	// more a lead must be to mean the best one is meant.
 	marginLog float64
+	// rankQuestion, rankAnswer and rankClause order the candidates (see
+	// rankBonus): what raw similarity does not tell apart.
+	rankQuestion, rankAnswer, rankClause float64
 }
 
 var defaultParams = params{
 	qExp: 0.7, phrasingWeight: 1, answerWeight: 0.55, domainWeight: 0.5, minRaw: 0.45, minRawLong: 0.3,
 	unknownLatin: 0.5, unknownWord: 0.5, unknownPair: 0.1, unknownChar: 0.3, offSubject: 0.75,
-	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.05,
+	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.07,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
+	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3,
 }
 
 // englishFactor is how much of its weight the English word (stem) t keeps:
@@ -188,6 +192,9 @@ func (p params) englishFactor(t string) float32 {
 type scored struct {
 	g   int32
 	raw float64
+	// key orders the candidates: the log of raw plus the group's rank
+	// bonus.
+	key float64
 }
 
 // qterm is one distinct term of a query.
@@ -210,6 +217,7 @@ type scratch struct {
 	sm         []float32 // [span*groups + g]: the best sentence of g's answer
 	core       []bool    // [span*groups + g]: has a distinctive word of g's question
 	raw        []float64 // per group, best over spans
+	bonus      []float32 // per group, its rank bonus (see rankBonus)
 	spanOf     []uint8   // per group, the span that gave raw
 	touchedG   []int32
 	touchedV   []int32
@@ -248,7 +256,7 @@ func (ix *Index) getScratch() *scratch {
 			}
 		}
 		for _, g := range s.touchedG {
-			s.raw[g], s.spanOf[g] = 0, 0
+			s.raw[g], s.spanOf[g], s.bonus[g] = 0, 0, 0
 		}
 		s.touchedG, s.touchedV, s.touchedC, s.terms = s.touchedG[:0], s.touchedV[:0], s.touchedC[:0], s.terms[:0]
 		clear(s.unknown)
@@ -260,7 +268,7 @@ func (ix *Index) getScratch() *scratch {
 		cm: make([]float32, maxSpans*nc), cMark: make([]uint32, nc), sm: make([]float32, maxSpans*ng), ecov: make([]float32, maxSpans*ng),
 		qm: make([]float32, maxSpans*ng), pm: make([]float32, maxSpans*ng), am: make([]float32, maxSpans*ng),
 		vm: make([]float32, maxSpans*nv), core: make([]bool, maxSpans*ng),
-		raw: make([]float64, ng), spanOf: make([]uint8, ng),
+		raw: make([]float64, ng), spanOf: make([]uint8, ng), bonus: make([]float32, ng),
 		gMark: make([]uint32, ng), vMark: make([]uint32, nv), tMark: make([]uint32, nt), tIdx: make([]int32, nt),
 		epoch: 1, unknown: map[string]int32{},
 	}
@@ -797,9 +805,10 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			raw *= pen
 			if raw > s.raw[g] {
 				s.raw[g], s.spanOf[g] = raw, uint8(sp)
+				s.bonus[g] = ix.rankBonus(s.qm[i]+ix.p.phrasingWeight*s.pm[i], s.am[i], spans[sp].total, sp)
 			}
 			if tr != nil {
-				tr.add(g, sp, qcov, ec, pen, raw)
+				tr.add(g, sp, qcov, ec, pen, raw, float64(ix.rankBonus(s.qm[i]+ix.p.phrasingWeight*s.pm[i], s.am[i], spans[sp].total, sp)))
 			}
 		}
 	}
@@ -808,6 +817,24 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			ecov[sp][ix.variants[v].group] = 0
 		}
 	}
+}
+
+// rankBonus is what orders two candidates beyond their raw similarity, in
+// the log of it: the share of the query its question or phrasings say (of total),
+// the share its whole answer says (am; the raw similarity counts only the
+// answer sentence that fits best, or a part of the whole), and, for the
+// candidate scored on a clause of the message rather than all of it, a
+// little less. TestTune chose the weights on our labelled sets, ranking
+// alone: raw similarity stays what the thresholds read.
+func (ix *Index) rankBonus(qm, am, total float32, sp int) float32 {
+	if total == 0 {
+		return 0
+	}
+	b := ix.p.rankQuestion*float64(min(qm/total, 1)) + ix.p.rankAnswer*float64(min(am/total, 1))
+	if sp > 0 {
+		b -= ix.p.rankClause
+	}
+	return float32(b)
 }
 
 // ecovBuf returns a per-group buffer for span sp's entry coverage, zeroed.
@@ -825,31 +852,32 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 		if r == 0 {
 			continue
 		}
+		k := math.Log(r) + float64(s.bonus[g])
 		tp := ix.topic[g]
 		// Already there with its topic?
 		j := -1
-		for k := range t {
-			if t[k].raw > 0 && ix.topic[t[k].g] == tp {
-				j = k
+		for i := range t {
+			if t[i].raw > 0 && ix.topic[t[i].g] == tp {
+				j = i
 				break
 			}
 		}
 		if j >= 0 {
-			if r < t[j].raw || r == t[j].raw && g > t[j].g {
+			if k < t[j].key || k == t[j].key && g > t[j].g {
 				continue
 			}
 			copy(t[j:], t[j+1:])
 			t[len(t)-1] = scored{}
 		}
-		if r <= t[len(t)-1].raw {
+		if last := t[len(t)-1]; last.raw > 0 && k <= last.key {
 			continue
 		}
 		i := len(t) - 1
-		for i > 0 && (r > t[i-1].raw || r == t[i-1].raw && g < t[i-1].g) {
+		for i > 0 && (t[i-1].raw == 0 || k > t[i-1].key || k == t[i-1].key && g < t[i-1].g) {
 			t[i] = t[i-1]
 			i--
 		}
-		t[i] = scored{g, r}
+		t[i] = scored{g, r, k}
 	}
 	return t
 }
@@ -895,7 +923,15 @@ func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
 // answered even beside a near-copy of it.
 func (ix *Index) leads(s *scratch, top [maxSuggestions + 1]scored) bool {
 	need := ix.minMargin * min(1, (1-top[0].raw)/(1-ix.p.floor(s.long)))
-	return top[0].raw-top[1].raw >= need
+	if top[1].raw == 0 {
+		return top[0].raw >= need
+	}
+	if need >= top[0].raw {
+		return false
+	}
+	// The lead is read in the order's terms: with equal rank bonuses, raw
+	// leads by need exactly when its log leads by this.
+	return top[0].key-top[1].key >= -math.Log1p(-need/top[0].raw)
 }
 
 // contrast is the share of the query's weight in words group a has

@@ -104,6 +104,9 @@ func TestTune(t *testing.T) {
 		{"typeMismatch", []float64{0.8, 0.9}, func(p *params, v float64) { p.typeMismatch = v }},
 		{"english1", []float64{0.1, 0.2, 0.35}, func(p *params, v float64) { p.english1 = float32(v) }},
 		{"english2", []float64{0.35, 0.5, 0.7}, func(p *params, v float64) { p.english2 = float32(v) }},
+		{"rankQuestion", []float64{0, 0.2, 0.3, 0.435, 0.6, 0.8}, func(p *params, v float64) { p.rankQuestion = v }},
+		{"rankAnswer", []float64{0, 0.3, 0.45, 0.565, 0.7, 0.9}, func(p *params, v float64) { p.rankAnswer = v }},
+		{"rankClause", []float64{0, 0.1, 0.184, 0.3, 0.45}, func(p *params, v float64) { p.rankClause = v }},
 	}
 	if only := os.Getenv("TUNE_ONLY"); only != "" {
 		// Search only the constants named (comma-separated).

@@ -57,6 +57,7 @@ type explainEntry struct {
 	Question      string   `json:"question"`
 	Score         float64  `json:"score"`
 	Raw           float64  `json:"raw"`
+	RankBonus     float64  `json:"rank_bonus"`
 	Span          string   `json:"span"`
 	QueryCoverage float64  `json:"query_coverage"`
 	EntryCoverage float64  `json:"entry_coverage"`
@@ -100,7 +101,7 @@ func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 	for _, e := range ex.Entries {
 		out.Entries = append(out.Entries, explainEntry{
 			ID: e.ID, Lang: e.Lang, Question: e.Question,
-			Score: round3(e.Score), Raw: round3(e.Raw), Span: e.Span,
+			Score: round3(e.Score), Raw: round3(e.Raw), RankBonus: round3(e.RankBonus), Span: e.Span,
 			QueryCoverage: round3(e.QueryCoverage), EntryCoverage: round3(e.EntryCoverage),
 			Penalty:    round3(e.Penalty),
 			InQuestion: nonNil(e.InQuestion), InPhrasings: nonNil(e.InPhrasings), InAnswer: nonNil(e.InAnswer),
@@ -176,7 +177,7 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 			if r.Best.Entry != nil && e.ID == r.Best.Entry.ID && e.Lang == r.Best.Entry.Lang {
 				mark = "  <- best"
 			}
-			fmt.Fprintf(b, "  %d. %s (%s) score %.2f, raw %.3f%s\n", i+1, e.ID, e.Lang, e.Score, e.Raw, mark)
+			fmt.Fprintf(b, "  %d. %s (%s) score %.2f, raw %.3f, rank bonus %+.2f%s\n", i+1, e.ID, e.Lang, e.Score, e.Raw, e.RankBonus, mark)
 			fmt.Fprintf(b, "     %s\n", oneLine(e.Question))
 			fmt.Fprintf(b, "     scored on: %s; query coverage %.2f, entry coverage %.2f, penalty %s\n",
 				spanName(e.Span), e.QueryCoverage, e.EntryCoverage, penaltyText(e.Penalty))
@@ -188,6 +189,8 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 			b.WriteString("  (a penalty is the factor that lowered an entry's score: the query names no distinctive\n" +
 				"  word of its question, or no subject word of the FAQ, or only a part of the query scored)\n")
 		}
+		b.WriteString("  (entries are in the matcher's order: the log of raw plus the rank bonus, for the share\n" +
+			"  of the query the question and the whole answer say, less a little for a clause alone)\n")
 	}
 	b.WriteString("\n")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,13 +53,13 @@ func TestAskExplainText(t *testing.T) {
 			`^terms the FAQ has, with their weights`,
 			`(^|  )香港 \d+\.\d\d(  |$)`,
 			`^entries \(best first\):$`,
-			`^  1\. section_cym_mzr_zdb \(zh\) score 0\.\d\d, raw 0\.\d{3}  <- best$`,
+			`^  1\. section_cym_mzr_zdb \(zh\) score 0\.\d\d, raw 0\.\d{3}, rank bonus [+-]0\.\d\d  <- best$`,
 			`^     我的网站域名指向的是香港地区节点服务器，需要备案吗？$`,
 			`^     scored on: the whole query; query coverage [01]\.\d\d, entry coverage [01]\.\d\d, penalty (none|x0\.\d\d)$`,
 			`^     in question: (.* )?香港( |$)`,
 			`^     in phrasings: `,
 			`^     in answer: `,
-			`^  2\. section_\w+ \(zh\) score 0\.\d\d, raw 0\.\d{3}$`,
+			`^  2\. section_\w+ \(zh\) score 0\.\d\d, raw 0\.\d{3}, rank bonus [+-]0\.\d\d$`,
 		},
 	}, {
 		name:  "long message: the asking clause scores",
@@ -175,7 +176,7 @@ func TestAskExplainJSON(t *testing.T) {
 	}{
 		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "query", "readings", "reranked", "result", "terms"}},
 		{"entry", raw.Entries[0], []string{"entry_coverage", "id", "in_answer", "in_phrasings", "in_question", "lang",
-			"penalty", "query_coverage", "question", "raw", "score", "span"}},
+			"penalty", "query_coverage", "question", "rank_bonus", "raw", "score", "span"}},
 		{"term", raw.Terms[0], []string{"known", "term", "weight"}},
 	} {
 		if diff := cmp.Diff(c.want, keysOf(c.m)); diff != "" {
@@ -226,8 +227,14 @@ func TestAskExplainJSON(t *testing.T) {
 				t.Errorf("entry %d %s: a figure out of [0, 1]: %+v", i, e.ID, e)
 			}
 		}
-		if i > 0 && e.Raw > got.Entries[i-1].Raw {
-			t.Errorf("entries not best first: %s raw %v after %s raw %v", e.ID, e.Raw, got.Entries[i-1].ID, got.Entries[i-1].Raw)
+		// Entries come in the matcher's order, log(raw) + rank_bonus, to
+		// the rounding of the figures.
+		if key := func(e explainEntry) float64 { return math.Log(e.Raw) + e.RankBonus }; i > 0 && key(e) > key(got.Entries[i-1])+0.01 {
+			p := got.Entries[i-1]
+			t.Errorf("entries not best first: %s raw %v bonus %v after %s raw %v bonus %v", e.ID, e.Raw, e.RankBonus, p.ID, p.Raw, p.RankBonus)
+		}
+		if e.RankBonus < -1 || e.RankBonus > 1 {
+			t.Errorf("entry %s: rank bonus %v out of [-1, 1]", e.ID, e.RankBonus)
 		}
 		if e.InQuestion == nil || e.InPhrasings == nil || e.InAnswer == nil {
 			t.Errorf("entry %s: a term list is null, want []", e.ID)
