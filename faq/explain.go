@@ -105,7 +105,7 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -166,6 +166,10 @@ type params struct {
 	// rankQuestion, rankAnswer and rankClause order the candidates (see
 	// rankBonus): what raw similarity does not tell apart.
 	rankQuestion, rankAnswer, rankClause float64
+	// rankContrast weighs the contrast of the two best topics (see
+	// Index.contrast) in their order: the next is put first when its lead
+	// in the words that tell them apart outweighs the best's lead in key.
+	rankContrast float64
 }
 
 var defaultParams = params{
@@ -174,7 +178,7 @@ var defaultParams = params{
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.07,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
-	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3,
+	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3, rankContrast: 0.8,
 }
 
 // englishFactor is how much of its weight the English word (stem) t keeps:
@@ -890,6 +894,9 @@ type decision struct {
 	// and swapped says the second was put first.
 	close, swapped bool
 	contrast       float64
+	// ordered is set when the second by key was put first for its
+	// contrast (rankContrast), before anything was decided.
+	ordered bool
 }
 
 // decide says whether the best of top is sure enough to answer. When the
@@ -900,6 +907,13 @@ type decision struct {
 func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
 	var d decision
 	floor := ix.p.floor(s.long)
+	if gap := top[0].key - top[1].key; top[1].raw > 0 && gap < ix.p.rankContrast {
+		// Close in key: the words that tell the two apart order them.
+		if c := ix.contrast(s, top[0].g, top[1].g); -c*ix.p.rankContrast > gap {
+			top[0], top[1] = top[1], top[0]
+			d.ordered = true
+		}
+	}
 	switch {
 	case top[0].raw < floor:
 		return d

@@ -687,18 +687,28 @@ func TestContrastTellsCloseTopicsApart(t *testing.T) {
 	p := ix.p
 	defer ix.setParams(p)
 	// Scored a little under the other, the entry the words tell apart is
-	// put first; far under the floor, or with little contrast, it is not.
-	q1 := p
-	q1.minMargin, q1.marginLog, q1.contrastLead = 10, 0, c-0.05
-	ix.setParams(q1)
+	// put first, and answered when it reaches the floor; with its contrast
+	// weighing nothing in the order (rankContrast 0), it is put first only
+	// to be answered.
 	for _, tc := range []struct {
-		applyRaw float64
-		want     bool
-	}{{p.minRaw + 0.1, true}, {p.minRaw - 0.1, false}} {
-		top := [maxSuggestions + 1]scored{{photo, p.minRaw + 0.15, math.Log(p.minRaw + 0.15)}, {apply, tc.applyRaw, math.Log(tc.applyRaw)}}
+		applyRaw, rankContrast float64
+		first, answered        bool
+	}{
+		{p.minRaw + 0.1, p.rankContrast, true, true},
+		{p.minRaw - 0.1, p.rankContrast, true, false},
+		{p.minRaw + 0.1, 0, true, true},
+		{p.minRaw - 0.1, 0, false, false},
+	} {
+		q1 := p
+		q1.minMargin, q1.marginLog, q1.contrastLead, q1.rankContrast = 10, 0, c-0.05, tc.rankContrast
+		ix.setParams(q1)
+		photoRaw := tc.applyRaw + 0.02
+		top := [maxSuggestions + 1]scored{{photo, photoRaw, math.Log(photoRaw)}, {apply, tc.applyRaw, math.Log(tc.applyRaw)}}
 		got := top
-		if swapped := ix.decide(s, &got).swapped; swapped != tc.want || swapped && got[0].g != apply {
-			t.Errorf("apply at raw %.2f under photo's %.2f: reranked %v to %v, want %v", tc.applyRaw, top[0].raw, swapped, got, tc.want)
+		d := ix.decide(s, &got)
+		if first := got[0].g == apply; first != tc.first || d.answered != tc.answered || (d.swapped || d.ordered) != tc.first {
+			t.Errorf("apply at raw %.2f under photo's %.2f, rankContrast %v: put first %v (swapped %v, ordered %v), answered %v; want %v, %v",
+				tc.applyRaw, top[0].raw, tc.rankContrast, first, d.swapped, d.ordered, d.answered, tc.first, tc.answered)
 		}
 	}
 	ix.pool.Put(s)

@@ -107,6 +107,7 @@ func TestTune(t *testing.T) {
 		{"rankQuestion", []float64{0, 0.2, 0.3, 0.435, 0.6, 0.8}, func(p *params, v float64) { p.rankQuestion = v }},
 		{"rankAnswer", []float64{0, 0.3, 0.45, 0.565, 0.7, 0.9}, func(p *params, v float64) { p.rankAnswer = v }},
 		{"rankClause", []float64{0, 0.1, 0.184, 0.3, 0.45}, func(p *params, v float64) { p.rankClause = v }},
+		{"rankContrast", []float64{0, 0.4, 0.8, 1.2}, func(p *params, v float64) { p.rankContrast = v }},
 	}
 	if only := os.Getenv("TUNE_ONLY"); only != "" {
 		// Search only the constants named (comma-separated).
