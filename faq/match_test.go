@@ -285,7 +285,7 @@ func TestQuestionType(t *testing.T) {
 // the steps of "how" do not give, and a number of days is a duration.
 func TestQuestionTypeCount(t *testing.T) {
 	for q, want := range map[string]bool{"一台服务器能备几个网站": true, "how many sites can one server host": true,
-		"账号最多能备案多少个主体": true, "备案要几个工作日": false, "how many days does review take": false, "服务器怎么备案": false} {
+		"账号最多能备案多少个主体": true, "一台实例能挂载多少块云盘": true, "几张照片": true, "备案要几个工作日": false, "how many days does review take": false, "服务器怎么备案": false} {
 		if got := questionType(q)&qCount != 0; got != want {
 			t.Errorf("questionType(%q) asks how many: %v, want %v", q, got, want)
 		}

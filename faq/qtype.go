@@ -1,6 +1,9 @@
 package faq
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // qtype is the set of kinds of answer a question asks for.
 type qtype uint8
@@ -66,6 +69,9 @@ func questionType(s string) qtype {
 			}
 		}
 	}
+	if t&qCount == 0 && countsMeasure(s) {
+		t |= qCount
+	}
 	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many days")) {
 		t &^= qCount // a number of days is a duration
 	}
@@ -114,4 +120,22 @@ func typeFit(q, v qtype, mismatch float64) float64 {
 		return mismatch
 	}
 	return 1
+}
+
+// countsMeasure reports whether s asks for a number of things: 几 or 多少
+// before a measure word (几块, 多少张).
+func countsMeasure(s string) bool {
+	for _, head := range []string{"几", "多少"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], head)
+			if j < 0 {
+				break
+			}
+			i += j + len(head)
+			if r, _ := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(measureWords, r) {
+				return true
+			}
+		}
+	}
+	return false
 }
