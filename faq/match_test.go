@@ -27,7 +27,9 @@ func seed(t testing.TB) *Index {
 // figures on our labelled sets (README, "Accuracy"), as guards against
 // regressions: the share answered right, the share answered wrong (a
 // ceiling), and the share of out-of-scope questions declined. Sets whose FAQ
-// is absent (the shared docs) are skipped.
+// is absent (the shared docs) are skipped. Since the release that counts an
+// answer right only when the entry answered is one the set lists (not any
+// entry of its topic), the floors it moved are of that stricter figure.
 func TestAccuracy(t *testing.T) {
 	for _, tc := range []struct {
 		faq                    string
@@ -50,11 +52,11 @@ func TestAccuracy(t *testing.T) {
 		// misses were looked at since.
 		{"", []string{"testdata/heldout_g.jsonl"}, false, 0.70, 0.035, 0.94},
 		{"corpus", []string{"testdata/corpus_c.jsonl"}, false, 0.45, 0.05, 0.90},
-		{"large", []string{"testdata/large_b.jsonl"}, false, 0.51, 0.035, 0.98},
+		{"large", []string{"testdata/large_b.jsonl"}, false, 0.51, 0.04, 0.98},
 		{"", []string{"testdata/heldout_h.jsonl"}, false, 0.72, 0.025, 0.90},
 		{"", []string{"testdata/heldout_h.jsonl"}, true, 0.50, 0.02, 0.95},
 		{"corpus", []string{"testdata/corpus_d.jsonl"}, false, 0.48, 0.04, 0.90},
-		{"large", []string{"testdata/large_c.jsonl"}, false, 0.46, 0.04, 0.96},
+		{"large", []string{"testdata/large_c.jsonl"}, false, 0.46, 0.045, 0.96},
 		// Written for this session, scored once as written (README).
 		{"", []string{"testdata/heldout_i.jsonl"}, false, 0.71, 0.025, 0.90},
 		{"", []string{"testdata/heldout_i.jsonl"}, true, 0.52, 0.015, 0.96},
@@ -64,12 +66,12 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_j.jsonl"}, false, 0.84, 0.025, 0.95},
 		{"", []string{"testdata/heldout_j.jsonl"}, true, 0.65, 0.025, 0.97},
 		{"corpus", []string{"testdata/corpus_f.jsonl"}, false, 0.50, 0.04, 0.76},
-		{"large", []string{"testdata/large_e.jsonl"}, false, 0.33, 0.045, 0.94},
+		{"large", []string{"testdata/large_e.jsonl"}, false, 0.33, 0.06, 0.94},
 		// Written at the end of that release, scored once as written with its
 		// last matcher (README).
 		{"", []string{"testdata/heldout_k.jsonl"}, false, 0.84, 0.015, 0.90},
 		{"", []string{"testdata/heldout_k.jsonl"}, true, 0.63, 0.015, 0.94},
-		{"corpus", []string{"testdata/corpus_g.jsonl"}, false, 0.53, 0.06, 0.86},
+		{"corpus", []string{"testdata/corpus_g.jsonl"}, false, 0.52, 0.06, 0.86},
 		{"large", []string{"testdata/large_f.jsonl"}, false, 0.47, 0.015, 0.92},
 		// Written last, scored once as written with the release's final
 		// matcher (README).
@@ -82,20 +84,20 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_m.jsonl"}, false, 0.85, 0.015, 0.91},
 		{"", []string{"testdata/heldout_m.jsonl"}, true, 0.68, 0.02, 0.96},
 		{"corpus", []string{"testdata/corpus_i.jsonl"}, false, 0.38, 0.04, 0.92},
-		{"large", []string{"testdata/large_h.jsonl"}, false, 0.45, 0.03, 0.96},
+		{"large", []string{"testdata/large_h.jsonl"}, false, 0.45, 0.035, 0.96},
 		// Written last, scored once as written with that release's final
 		// matcher (README).
 		{"", []string{"testdata/heldout_n.jsonl"}, false, 0.78, 0.02, 0.87},
 		{"", []string{"testdata/heldout_n.jsonl"}, true, 0.63, 0.015, 0.95},
 		{"corpus", []string{"testdata/corpus_j.jsonl"}, false, 0.42, 0.065, 0.90},
-		{"large", []string{"testdata/large_i.jsonl"}, false, 0.59, 0.015, 0.90},
+		{"large", []string{"testdata/large_i.jsonl"}, false, 0.56, 0.015, 0.90},
 		{"", []string{"testdata/heldout_o.jsonl"}, false, 0.78, 0.015, 0.84},
 		{"", []string{"testdata/heldout_o.jsonl"}, true, 0.56, 0.015, 0.92},
 		{"corpus", []string{"testdata/corpus_k.jsonl"}, false, 0.45, 0.035, 0.80},
 		{"large", []string{"testdata/large_j.jsonl"}, false, 0.50, 0.05, 0.90},
 		{"", []string{"testdata/heldout_p.jsonl"}, false, 0.81, 0.025, 0.83},
 		{"", []string{"testdata/heldout_p.jsonl"}, true, 0.63, 0.025, 0.93},
-		{"corpus", []string{"testdata/corpus_l.jsonl"}, false, 0.46, 0.06, 0.83},
+		{"corpus", []string{"testdata/corpus_l.jsonl"}, false, 0.45, 0.075, 0.83},
 		{"large", []string{"testdata/large_k.jsonl"}, false, 0.45, 0.035, 0.94},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)

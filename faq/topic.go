@@ -29,9 +29,20 @@ func withoutNumbering(q string) string {
 // question text is the same question whatever page it is on.
 const specificQuestion = 8
 
-// sameTopic is the cosine similarity of two questions' weighted terms from
-// which they are taken to ask the same thing.
-const sameTopic = 0.75
+// Two questions ask the same thing when their weighted terms nearly
+// coincide: a weighted Jaccard similarity of sameWords or more (what they
+// share outweighs many times what only one has), or a cosine similarity of
+// sameTopic or more (their heaviest terms agree) with answers that say much
+// the same (a cosine of sameAnswer over the answers' own words). The
+// cosine alone, which the heaviest shared terms decide, made one topic of
+// 什么情况下需要进行首次备案 and …接入备案, and of a why and a how-to of one
+// error, whose answers differ; the copies of a page on two editions, with
+// a question reworded, keep their answer.
+const (
+	sameWords  = 0.85
+	sameTopic  = 0.75
+	sameAnswer = 0.5
+)
 
 // findTopics groups entries that ask or answer the same thing under
 // different ids: the same question text (copies of a page for two sites,
@@ -94,11 +105,28 @@ func (ix *Index) findTopics() []int32 {
 		}
 	}
 	for g, vec := range vecs {
-		var s float64
-		for _, w := range vec {
-			s += float64(w) * float64(w)
+		norms[g] = norm(vec)
+	}
+	// The answers' own words: those no question of the entry has.
+	terms := make([]string, len(ix.voc.ids))
+	for t, i := range ix.voc.ids {
+		terms[i] = t
+	}
+	avecs := make([]map[int32]float32, n)
+	anorms := make([]float64, n)
+	for t, ps := range ix.post.a {
+		if !ix.wordTerm(terms[t]) {
+			continue
 		}
-		norms[g] = math.Sqrt(s)
+		for _, g := range ps {
+			if avecs[g] == nil {
+				avecs[g] = map[int32]float32{}
+			}
+			avecs[g][int32(t)] = ix.voc.idf[t]
+		}
+	}
+	for g, vec := range avecs {
+		anorms[g] = norm(vec)
 	}
 	rare := max(8, n/20)
 	seen := map[[2]int32]bool{}
@@ -113,7 +141,8 @@ func (ix *Index) findTopics() []int32 {
 					continue
 				}
 				seen[k] = true
-				if cosine(vecs[a], vecs[b], norms[a], norms[b]) >= sameTopic {
+				if jaccard(vecs[a], vecs[b]) >= sameWords ||
+					cosine(vecs[a], vecs[b], norms[a], norms[b]) >= sameTopic && cosine(avecs[a], avecs[b], anorms[a], anorms[b]) >= sameAnswer {
 					union(a, b)
 				}
 			}
@@ -373,3 +402,45 @@ const (
 	minTranslation   = 0.3
 	clearTranslation = 1.5
 )
+
+// norm is the Euclidean norm of a term vector.
+func norm(v map[int32]float32) float64 {
+	var s float64
+	for _, w := range v {
+		s += float64(w) * float64(w)
+	}
+	return math.Sqrt(s)
+}
+
+// wordTerm reports whether t is a word: an English word, a lexicon concept
+// or a word of general Chinese, not a single character or a pair that
+// straddles two words.
+func (ix *Index) wordTerm(t string) bool {
+	if kindFactor(t) != 1 {
+		return false
+	}
+	return isASCIIWord(t) || ix.lx.inCanon[t] || wordIDF(t) > 0
+}
+
+// jaccard is the weighted Jaccard similarity of two term vectors: the
+// weight they share over the weight either has.
+func jaccard(a, b map[int32]float32) float64 {
+	var shared, union float64
+	for t, w := range a {
+		if v, ok := b[t]; ok {
+			shared += float64(min(w, v))
+			union += float64(max(w, v))
+		} else {
+			union += float64(w)
+		}
+	}
+	for t, v := range b {
+		if _, ok := a[t]; !ok {
+			union += float64(v)
+		}
+	}
+	if union == 0 {
+		return 0
+	}
+	return shared / union
+}
