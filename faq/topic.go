@@ -94,40 +94,13 @@ func (ix *Index) findTopics() []int32 {
 	}
 	// Near-duplicate questions, compared with the groups that share one of
 	// their rarer terms.
-	vecs := make([]map[int32]float32, n)
-	norms := make([]float64, n)
-	for t, ps := range ix.post.q {
-		for _, g := range ps {
-			if vecs[g] == nil {
-				vecs[g] = map[int32]float32{}
-			}
-			vecs[g][int32(t)] = ix.voc.idf[t]
-		}
-	}
-	for g, vec := range vecs {
-		norms[g] = norm(vec)
-	}
+	vecs, norms := ix.termVectors(ix.post.q, nil)
 	// The answers' own words: those no question of the entry has.
 	terms := make([]string, len(ix.voc.ids))
 	for t, i := range ix.voc.ids {
 		terms[i] = t
 	}
-	avecs := make([]map[int32]float32, n)
-	anorms := make([]float64, n)
-	for t, ps := range ix.post.a {
-		if !ix.wordTerm(terms[t]) {
-			continue
-		}
-		for _, g := range ps {
-			if avecs[g] == nil {
-				avecs[g] = map[int32]float32{}
-			}
-			avecs[g][int32(t)] = ix.voc.idf[t]
-		}
-	}
-	for g, vec := range avecs {
-		anorms[g] = norm(vec)
-	}
+	avecs, anorms := ix.termVectors(ix.post.a, func(t int) bool { return ix.wordTerm(terms[t]) })
 	rare := max(8, n/20)
 	seen := map[[2]int32]bool{}
 	for t, ps := range ix.post.q {
@@ -402,6 +375,28 @@ const (
 	minTranslation   = 0.3
 	clearTranslation = 1.5
 )
+
+// termVectors turns postings (term → groups) into each group's vector of
+// term weights and its norm, keeping the terms keep accepts (all, when nil).
+func (ix *Index) termVectors(post [][]int32, keep func(t int) bool) ([]map[int32]float32, []float64) {
+	vecs := make([]map[int32]float32, len(ix.groups))
+	for t, ps := range post {
+		if keep != nil && !keep(t) {
+			continue
+		}
+		for _, g := range ps {
+			if vecs[g] == nil {
+				vecs[g] = map[int32]float32{}
+			}
+			vecs[g][int32(t)] = ix.voc.idf[t]
+		}
+	}
+	norms := make([]float64, len(vecs))
+	for g, vec := range vecs {
+		norms[g] = norm(vec)
+	}
+	return vecs, norms
+}
 
 // norm is the Euclidean norm of a term vector.
 func norm(v map[int32]float32) float64 {
