@@ -346,7 +346,9 @@ func (ix *Index) match(query string, tr *trace) Result {
 // one before it.
 func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int) {
 	var spans [maxSpans]span
-	clauses := splitClauses(withoutSignature(q))
+	// A question pasted from the docs keeps its number ("16. 为什么…"), which is
+	// no part of it, as it is none of the entry's.
+	clauses := splitClauses(withoutSignature(withoutNumbering(q)))
 	// Every clause's terms, one after another; ends[i] is where clause i's end.
 	s.buf, s.concepts, s.termOf = s.buf[:0], s.concepts[:0], s.termOf[:0]
 	var endsBuf [maxClauses]int

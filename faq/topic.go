@@ -101,6 +101,24 @@ func (ix *Index) findTopics() []int32 {
 		terms[i] = t
 	}
 	avecs, anorms := ix.termVectors(ix.post.a, func(t int) bool { return ix.wordTerm(terms[t]) })
+	// Each entry's question, for the words of two questions in one
+	// language: a group's vector holds all its languages.
+	qvecs := map[*Entry]map[int32]float32{}
+	var buf []string
+	qvec := func(e *Entry) map[int32]float32 {
+		if v, ok := qvecs[e]; ok {
+			return v
+		}
+		v := map[int32]float32{}
+		buf = ix.an.analyzeDoc(withoutNumbering(e.Question), buf[:0])
+		for _, t := range buf {
+			if ti, ok := ix.voc.ids[t]; ok {
+				v[ti] = ix.voc.idf[ti]
+			}
+		}
+		qvecs[e] = v
+		return v
+	}
 	rare := max(8, n/20)
 	seen := map[[2]int32]bool{}
 	for t, ps := range ix.post.q {
@@ -114,7 +132,7 @@ func (ix *Index) findTopics() []int32 {
 					continue
 				}
 				seen[k] = true
-				if jaccard(vecs[a], vecs[b]) >= sameWords ||
+				if ix.sameWords(a, b, qvec) >= sameWords ||
 					cosine(vecs[a], vecs[b], norms[a], norms[b]) >= sameTopic && cosine(avecs[a], avecs[b], anorms[a], anorms[b]) >= sameAnswer {
 					union(a, b)
 				}
@@ -415,6 +433,21 @@ func (ix *Index) wordTerm(t string) bool {
 		return false
 	}
 	return isASCIIWord(t) || ix.lx.inCanon[t] || wordIDF(t) > 0
+}
+
+// sameWords is how nearly the questions of groups a and b say the same
+// words: the best weighted Jaccard similarity of a question of each in one
+// language.
+func (ix *Index) sameWords(a, b int32, qvec func(*Entry) map[int32]float32) float64 {
+	var best float64
+	for _, ea := range ix.groups[a].entries {
+		for _, eb := range ix.groups[b].entries {
+			if ea.Lang == eb.Lang {
+				best = max(best, jaccard(qvec(ea), qvec(eb)))
+			}
+		}
+	}
+	return best
 }
 
 // jaccard is the weighted Jaccard similarity of two term vectors: the
