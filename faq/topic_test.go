@@ -62,6 +62,65 @@ func TestCopiesAreOneTopic(t *testing.T) {
 	}
 }
 
+// TestNearQuestionsTwoTopics: two questions that differ in the one word
+// that matters (首次备案, 接入备案), with answers that differ, are two
+// topics, so the bot hesitates between them rather than answering either;
+// a question reworded on another page, with the answer the same, is one
+// topic with it.
+func TestNearQuestionsTwoTopics(t *testing.T) {
+	ix := loadPage(t, "# 备案类型 {#concept_t .concept}\n\n"+
+		"## 什么情况下需要进行首次备案？ {#section_first .section}\n\n主体和网站从未在工信部备案过，第一次办理备案。\n\n"+
+		"## 什么情况下需要进行接入备案？ {#section_access .section}\n\n网站已经在其他服务商备案，现在改用阿里云服务器，需要把备案转入。\n\n"+
+		"## 哪些情况要做首次备案？ {#section_first2 .section}\n\n主体和网站从未在工信部备案过，第一次办理备案。\n\n"+
+		// 首次 and 接入 are words of many questions, as in a filing FAQ.
+		"## 首次备案要准备哪些资料？ {#section_f1 .section}\n\n证件和核验单。\n\n"+
+		"## 首次备案审核多久？ {#section_f2 .section}\n\n二十个工作日。\n\n"+
+		"## 首次备案在哪里提交？ {#section_f3 .section}\n\n备案控制台。\n\n"+
+		"## 接入备案要准备哪些资料？ {#section_a1 .section}\n\n原备案号和密码。\n\n"+
+		"## 接入备案审核多久？ {#section_a2 .section}\n\n十个工作日。\n\n"+
+		"## 接入备案在哪里提交？ {#section_a3 .section}\n\n备案控制台的接入入口。\n")
+	topic := map[string]int32{}
+	for g, grp := range ix.groups {
+		topic[grp.id] = ix.topic[g]
+	}
+	if topic["section_first"] == topic["section_access"] {
+		t.Errorf("首次备案 and 接入备案 are one topic: %v", topic)
+	}
+	if topic["section_first"] != topic["section_first2"] {
+		t.Errorf("a reworded copy with the same answer is another topic: %v", topic)
+	}
+	// Asked with the number the docs give it, a question reads without it.
+	if r := ix.Match("3. 什么情况下需要进行接入备案？"); !r.Answered || r.Best.Entry.ID != "section_access" {
+		t.Errorf("Match(numbered question) = %+v answered %v, want section_access", r.Best, r.Answered)
+	}
+	// In the docs corpus, where 首次, 接入 and 变更 are words of many
+	// questions, the cosine of their weighted terms alone joined these.
+	t.Run("corpus", func(t *testing.T) { nearQuestionsOfCorpus(t) })
+}
+
+func nearQuestionsOfCorpus(t *testing.T) {
+	corpus := loadEval(t, "corpus", Options{NoPhrasings: true})
+	byQ := map[string]int32{}
+	for g, grp := range corpus.groups {
+		for _, e := range grp.entries {
+			byQ[e.Question] = corpus.topic[g]
+		}
+	}
+	for _, pair := range [][2]string{
+		{"什么情况下需要进行首次备案？", "什么情况下需要进行接入备案？"},
+		{"什么情况下需要进行首次备案？", "什么情况下需要进行变更备案？"},
+		{"备案服务号可以复用吗？", "ICP备案号与备案服务号的区别"},
+	} {
+		a, okA := byQ[pair[0]]
+		b, okB := byQ[pair[1]]
+		if !okA || !okB {
+			t.Errorf("the corpus has no question %q or %q", pair[0], pair[1])
+		} else if a == b {
+			t.Errorf("%q and %q are one topic", pair[0], pair[1])
+		}
+	}
+}
+
 // TestTranslationsUnderTwoIDs checks that a Chinese and an English edition of
 // one entry, kept in two files without anchors (so under two ids), are one
 // topic through the terms both languages share (lexicon concepts, names,
