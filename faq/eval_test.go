@@ -194,6 +194,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_p.jsonl"},
 	{"corpus", "testdata/corpus_l.jsonl"},
 	{"large", "testdata/large_k.jsonl"},
+	{"", "testdata/heldout_q.jsonl"},
+	{"corpus", "testdata/corpus_m.jsonl"},
+	{"large", "testdata/large_l.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
