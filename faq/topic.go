@@ -42,6 +42,10 @@ const (
 	sameWords  = 0.85
 	sameTopic  = 0.75
 	sameAnswer = 0.5
+	// sameFloor is the cosine of two groups' questions, all languages
+	// together, under which no question of each in one language can be
+	// sameWords alike: the pairs not worth comparing word by word.
+	sameFloor = 0.5
 )
 
 // findTopics groups entries that ask or answer the same thing under
@@ -132,8 +136,11 @@ func (ix *Index) findTopics() []int32 {
 					continue
 				}
 				seen[k] = true
-				if ix.sameWords(a, b, qvec) >= sameWords ||
-					cosine(vecs[a], vecs[b], norms[a], norms[b]) >= sameTopic && cosine(avecs[a], avecs[b], anorms[a], anorms[b]) >= sameAnswer {
+				c := cosine(vecs[a], vecs[b], norms[a], norms[b])
+				if c < sameFloor {
+					continue // far from the same words in any language
+				}
+				if c >= sameTopic && cosine(avecs[a], avecs[b], anorms[a], anorms[b]) >= sameAnswer || ix.sameWords(a, b, qvec) >= sameWords {
 					union(a, b)
 				}
 			}

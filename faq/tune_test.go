@@ -23,7 +23,7 @@ var tuneSets = func() []struct{ faq, file string } {
 }()
 
 // untunedSets are the labelled sets of the latest figures, never searched on.
-var untunedSets = []string{"testdata/heldout_i.jsonl", "testdata/corpus_e.jsonl", "testdata/large_d.jsonl", "testdata/heldout_j.jsonl", "testdata/corpus_f.jsonl", "testdata/large_e.jsonl", "testdata/heldout_k.jsonl", "testdata/corpus_g.jsonl", "testdata/large_f.jsonl", "testdata/heldout_l.jsonl", "testdata/corpus_h.jsonl", "testdata/large_g.jsonl", "testdata/heldout_n.jsonl", "testdata/corpus_j.jsonl", "testdata/large_i.jsonl", "testdata/heldout_o.jsonl", "testdata/corpus_k.jsonl", "testdata/large_j.jsonl", "testdata/heldout_p.jsonl", "testdata/corpus_l.jsonl", "testdata/large_k.jsonl"}
+var untunedSets = []string{"testdata/heldout_i.jsonl", "testdata/corpus_e.jsonl", "testdata/large_d.jsonl", "testdata/heldout_j.jsonl", "testdata/corpus_f.jsonl", "testdata/large_e.jsonl", "testdata/heldout_k.jsonl", "testdata/corpus_g.jsonl", "testdata/large_f.jsonl", "testdata/heldout_l.jsonl", "testdata/corpus_h.jsonl", "testdata/large_g.jsonl", "testdata/heldout_n.jsonl", "testdata/corpus_j.jsonl", "testdata/large_i.jsonl", "testdata/heldout_o.jsonl", "testdata/corpus_k.jsonl", "testdata/large_j.jsonl", "testdata/heldout_p.jsonl", "testdata/corpus_l.jsonl", "testdata/large_k.jsonl", "testdata/heldout_q.jsonl", "testdata/corpus_m.jsonl", "testdata/large_l.jsonl"}
 
 // objective rewards right answers and declined out-of-scope questions and
 // punishes a confidently wrong answer three times as hard as it rewards a
@@ -88,8 +88,8 @@ func TestTune(t *testing.T) {
 		{"minRaw", []float64{0.36, 0.38, 0.4, 0.42, 0.45, 0.5}, func(p *params, v float64) { p.minRaw = v }},
 		{"contrastLead", []float64{0.2, 0.25, 0.3, 0.4}, func(p *params, v float64) { p.contrastLead = v }},
 		{"minRawLong", []float64{0.3, 0.34, 0.38, 0.42}, func(p *params, v float64) { p.minRawLong = v }},
-		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
-		{"marginLog", []float64{0, 0.005, 0.01, 0.015}, func(p *params, v float64) { p.marginLog = v }},
+		{"minMargin", []float64{0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.1}, func(p *params, v float64) { p.minMargin = v }},
+		{"marginLog", []float64{0, 0.005, 0.01, 0.015, 0.02, 0.025}, func(p *params, v float64) { p.marginLog = v }},
 		{"ecovPrior", []float64{0.5, 1, 1.5, 2}, func(p *params, v float64) { p.ecovPrior = float32(v) }},
 		{"sentenceWeight", []float64{0.5, 0.7, 0.9}, func(p *params, v float64) { p.sentenceWeight = float32(v) }},
 		{"phrasingWeight", []float64{0.6, 0.8, 1}, func(p *params, v float64) { p.phrasingWeight = float32(v) }},
