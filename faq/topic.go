@@ -107,19 +107,20 @@ func (ix *Index) findTopics() []int32 {
 	avecs, anorms := ix.termVectors(ix.post.a, func(t int) bool { return ix.wordTerm(terms[t]) })
 	// Each entry's question, for the words of two questions in one
 	// language: a group's vector holds all its languages.
-	qvecs := map[*Entry]map[int32]float32{}
+	qvecs := map[*Entry]termVec{}
 	var buf []string
-	qvec := func(e *Entry) map[int32]float32 {
+	qvec := func(e *Entry) termVec {
 		if v, ok := qvecs[e]; ok {
 			return v
 		}
-		v := map[int32]float32{}
+		m := map[int32]float32{}
 		buf = ix.an.analyzeDoc(withoutNumbering(e.Question), buf[:0])
 		for _, t := range buf {
 			if ti, ok := ix.voc.ids[t]; ok {
-				v[ti] = ix.voc.idf[ti]
+				m[ti] = ix.voc.idf[ti]
 			}
 		}
+		v := vecOf(m)
 		qvecs[e] = v
 		return v
 	}
@@ -160,16 +161,43 @@ func (ix *Index) findTopics() []int32 {
 	return topic
 }
 
-func cosine(a, b map[int32]float32, na, nb float64) float64 {
+// termVec is a vector of term weights, sorted by term, so that sums over it
+// run in one order and every load of an FAQ finds the same topics (summed
+// in a map's order, two copies of one question scored a last bit apart, and
+// which of them an English edition was paired with changed from load to
+// load).
+type termVec []termWeight
+
+type termWeight struct {
+	t int32
+	w float32
+}
+
+// vecOf returns m as a termVec.
+func vecOf(m map[int32]float32) termVec {
+	v := make(termVec, 0, len(m))
+	for t, w := range m {
+		v = append(v, termWeight{t, w})
+	}
+	slices.SortFunc(v, func(a, b termWeight) int { return cmp.Compare(a.t, b.t) })
+	return v
+}
+
+func cosine(a, b termVec, na, nb float64) float64 {
 	if na == 0 || nb == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a
-	}
 	var dot float64
-	for t, w := range a {
-		dot += float64(w) * float64(b[t])
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i].t < b[j].t:
+			i++
+		case a[i].t > b[j].t:
+			j++
+		default:
+			dot += float64(a[i].w) * float64(b[j].w)
+			i, j = i+1, j+1
+		}
 	}
 	return dot / (na * nb)
 }
@@ -214,6 +242,11 @@ func (ix *Index) translatedPairs() [][2]int32 {
 				latin[g] = append(latin[g], id)
 			}
 		}
+	}
+	for _, l := range latin {
+		// The vocabulary is a map: in the order of the terms, every load
+		// breaks a tie between two copies alike.
+		slices.Sort(l)
 	}
 	df := func(t int32) int { return len(ix.post.q[t]) + len(ix.post.a[t]) }
 	rare := max(8, n/50)
@@ -299,7 +332,7 @@ func (ix *Index) translatedQuestions(same func(a, b int32) bool) [][2]int32 {
 		}
 		return 0, false
 	}
-	vecs := make([]map[int32]float32, n)
+	vecs := make([]termVec, n)
 	norms := make([]float64, n)
 	var buf []string
 	for g, grp := range ix.groups {
@@ -318,17 +351,14 @@ func (ix *Index) translatedQuestions(same func(a, b int32) bool) [][2]int32 {
 				v[p] = ix.voc.idf[p]
 			}
 		}
-		var s float64
-		for _, w := range v {
-			s += float64(w) * float64(w)
-		}
-		vecs[g], norms[g] = v, math.Sqrt(s)
+		vecs[g] = vecOf(v)
+		norms[g] = norm(vecs[g])
 	}
 	// Candidates share a rare pivot.
 	by := map[int32][]int32{}
 	for g, v := range vecs {
-		for t := range v {
-			by[t] = append(by[t], int32(g))
+		for _, tw := range v {
+			by[tw.t] = append(by[tw.t], int32(g))
 		}
 	}
 	rare := max(8, n/50)
@@ -403,17 +433,15 @@ const (
 
 // termVectors turns postings (term → groups) into each group's vector of
 // term weights and its norm, keeping the terms keep accepts (all, when nil).
-func (ix *Index) termVectors(post [][]int32, keep func(t int) bool) ([]map[int32]float32, []float64) {
-	vecs := make([]map[int32]float32, len(ix.groups))
+func (ix *Index) termVectors(post [][]int32, keep func(t int) bool) ([]termVec, []float64) {
+	vecs := make([]termVec, len(ix.groups))
 	for t, ps := range post {
 		if keep != nil && !keep(t) {
 			continue
 		}
 		for _, g := range ps {
-			if vecs[g] == nil {
-				vecs[g] = map[int32]float32{}
-			}
-			vecs[g][int32(t)] = ix.voc.idf[t]
+			// In the order of the terms: sorted.
+			vecs[g] = append(vecs[g], termWeight{int32(t), ix.voc.idf[t]})
 		}
 	}
 	norms := make([]float64, len(vecs))
@@ -424,10 +452,10 @@ func (ix *Index) termVectors(post [][]int32, keep func(t int) bool) ([]map[int32
 }
 
 // norm is the Euclidean norm of a term vector.
-func norm(v map[int32]float32) float64 {
+func norm(v termVec) float64 {
 	var s float64
-	for _, w := range v {
-		s += float64(w) * float64(w)
+	for _, tw := range v {
+		s += float64(tw.w) * float64(tw.w)
 	}
 	return math.Sqrt(s)
 }
@@ -445,7 +473,7 @@ func (ix *Index) wordTerm(t string) bool {
 // sameWords is how nearly the questions of groups a and b say the same
 // words: the best weighted Jaccard similarity of a question of each in one
 // language.
-func (ix *Index) sameWords(a, b int32, qvec func(*Entry) map[int32]float32) float64 {
+func (ix *Index) sameWords(a, b int32, qvec func(*Entry) termVec) float64 {
 	var best float64
 	for _, ea := range ix.groups[a].entries {
 		for _, eb := range ix.groups[b].entries {
@@ -459,20 +487,28 @@ func (ix *Index) sameWords(a, b int32, qvec func(*Entry) map[int32]float32) floa
 
 // jaccard is the weighted Jaccard similarity of two term vectors: the
 // weight they share over the weight either has.
-func jaccard(a, b map[int32]float32) float64 {
+func jaccard(a, b termVec) float64 {
 	var shared, union float64
-	for t, w := range a {
-		if v, ok := b[t]; ok {
-			shared += float64(min(w, v))
-			union += float64(max(w, v))
-		} else {
-			union += float64(w)
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].t < b[j].t:
+			union += float64(a[i].w)
+			i++
+		case a[i].t > b[j].t:
+			union += float64(b[j].w)
+			j++
+		default:
+			shared += float64(min(a[i].w, b[j].w))
+			union += float64(max(a[i].w, b[j].w))
+			i, j = i+1, j+1
 		}
 	}
-	for t, v := range b {
-		if _, ok := a[t]; !ok {
-			union += float64(v)
-		}
+	for ; i < len(a); i++ {
+		union += float64(a[i].w)
+	}
+	for ; j < len(b); j++ {
+		union += float64(b[j].w)
 	}
 	if union == 0 {
 		return 0

@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -35,6 +36,24 @@ func TestHeadingsAsWritten(t *testing.T) {
 				t.Errorf("%d/%d headings answered with their own topic, want >= %.0f%%; misses: %q", ok, n, 100*tc.want, misses)
 			}
 		})
+	}
+}
+
+// TestLoadsAlike loads an FAQ twice: the topics, and the answer to every
+// heading asked as written, are the same (the vocabulary is a map, and a sum
+// in its order once paired an English page with one of two Chinese copies
+// or the other, load by load).
+func TestLoadsAlike(t *testing.T) {
+	a := loadEval(t, "large", Options{NoPhrasings: true})
+	b := loadEvalUncached(t, "large", Options{NoPhrasings: true})
+	if !slices.Equal(a.topic, b.topic) {
+		t.Fatal("two loads of one FAQ found different topics")
+	}
+	for _, e := range a.entries {
+		ra, rb := a.Match(e.Question), b.Match(e.Question)
+		if ra.Answered != rb.Answered || idOf(ra.Best.Entry) != idOf(rb.Best.Entry) {
+			t.Errorf("%q: %v %s, then %v %s", e.Question, ra.Answered, idOf(ra.Best.Entry), rb.Answered, idOf(rb.Best.Entry))
+		}
 	}
 }
 
