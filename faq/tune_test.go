@@ -23,7 +23,7 @@ var tuneSets = func() []struct{ faq, file string } {
 }()
 
 // untunedSets are the labelled sets of the latest figures, never searched on.
-var untunedSets = []string{"testdata/heldout_i.jsonl", "testdata/corpus_e.jsonl", "testdata/large_d.jsonl", "testdata/heldout_j.jsonl", "testdata/corpus_f.jsonl", "testdata/large_e.jsonl", "testdata/heldout_k.jsonl", "testdata/corpus_g.jsonl", "testdata/large_f.jsonl", "testdata/heldout_l.jsonl", "testdata/corpus_h.jsonl", "testdata/large_g.jsonl", "testdata/heldout_n.jsonl", "testdata/corpus_j.jsonl", "testdata/large_i.jsonl", "testdata/heldout_o.jsonl", "testdata/corpus_k.jsonl", "testdata/large_j.jsonl", "testdata/heldout_p.jsonl", "testdata/corpus_l.jsonl", "testdata/large_k.jsonl", "testdata/heldout_q.jsonl", "testdata/corpus_m.jsonl", "testdata/large_l.jsonl"}
+var untunedSets = []string{"testdata/heldout_i.jsonl", "testdata/corpus_e.jsonl", "testdata/large_d.jsonl", "testdata/heldout_j.jsonl", "testdata/corpus_f.jsonl", "testdata/large_e.jsonl", "testdata/heldout_k.jsonl", "testdata/corpus_g.jsonl", "testdata/large_f.jsonl", "testdata/heldout_l.jsonl", "testdata/corpus_h.jsonl", "testdata/large_g.jsonl", "testdata/heldout_n.jsonl", "testdata/corpus_j.jsonl", "testdata/large_i.jsonl", "testdata/heldout_o.jsonl", "testdata/corpus_k.jsonl", "testdata/large_j.jsonl", "testdata/heldout_p.jsonl", "testdata/corpus_l.jsonl", "testdata/large_k.jsonl", "testdata/heldout_q.jsonl", "testdata/corpus_m.jsonl", "testdata/large_l.jsonl", "testdata/heldout_r.jsonl", "testdata/corpus_n.jsonl", "testdata/large_m.jsonl"}
 
 // objective rewards right answers and declined out-of-scope questions and
 // punishes a confidently wrong answer three times as hard as it rewards a
