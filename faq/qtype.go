@@ -42,35 +42,61 @@ var qtypeCues = []struct {
 	{qWhether, []string{"吗", "能否", "能不能", "可以", "是否", "可不可以", "需不需要", "要不要", "是不是", "有没有", "会不会", "行不行", "么"}, []string{"can", "could", "is it", "are", "do i", "does", "should", "whether", "is there", "will", "need"}},
 }
 
+// cueIndex holds qtypeCues by where a match can start: the Chinese cues by
+// their first character, the English ones by their first word, so that a
+// question is read once, not once per cue.
+var cueIndex = func() (x struct {
+	zh map[rune][]cue
+	en map[string][]cue
+}) {
+	x.zh, x.en = map[rune][]cue{}, map[string][]cue{}
+	for _, c := range qtypeCues {
+		for _, z := range c.zh {
+			r, _ := utf8.DecodeRuneInString(z)
+			x.zh[r] = append(x.zh[r], cue{z, c.t})
+		}
+		for _, e := range c.en {
+			first, _, _ := strings.Cut(e, " ")
+			x.en[first] = append(x.en[first], cue{e, c.t})
+		}
+	}
+	return x
+}()
+
+// cue is one way of asking a kind of question.
+type cue struct {
+	text string
+	t    qtype
+}
+
 // questionType finds the kinds of question folded text s asks.
 func questionType(s string) qtype {
 	var t qtype
-	var words []string
-	for _, c := range qtypeCues {
-		for _, cue := range c.zh {
-			if strings.Contains(s, cue) {
-				t |= c.t
-				break
+	wordStart := true
+	for i, r := range s {
+		if r >= utf8.RuneSelf {
+			for _, c := range cueIndex.zh[r] {
+				if t&c.t == 0 && strings.HasPrefix(s[i:], c.text) {
+					t |= c.t
+				}
+			}
+			if t&qCount == 0 && (r == '几' || r == '多' && strings.HasPrefix(s[i:], "多少")) && countsAt(s[i:]) {
+				t |= qCount
 			}
 		}
-		if t&c.t != 0 {
-			continue
-		}
-		if words == nil {
-			words = strings.FieldsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '\'') })
-			if words == nil {
-				words = []string{}
+		word := r >= 'a' && r <= 'z' || r == '\''
+		if word && wordStart {
+			end := i
+			for end < len(s) && (s[end] >= 'a' && s[end] <= 'z' || s[end] == '\'') {
+				end++
+			}
+			for _, c := range cueIndex.en[s[i:end]] {
+				if t&c.t == 0 && phraseAt(s[i:], c.text) {
+					t |= c.t
+				}
 			}
 		}
-		for _, cue := range c.en {
-			if hasPhrase(words, cue) {
-				t |= c.t
-				break
-			}
-		}
-	}
-	if t&qCount == 0 && countsMeasure(s) {
-		t |= qCount
+		wordStart = !word
 	}
 	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many days")) {
 		t &^= qCount // a number of days is a duration
@@ -78,27 +104,29 @@ func questionType(s string) qtype {
 	return t
 }
 
-// hasPhrase reports whether words contain phrase's words in a row.
-func hasPhrase(words []string, phrase string) bool {
-	first, rest, multi := strings.Cut(phrase, " ")
-	for i, w := range words {
-		if w != first {
-			continue
+// phraseAt reports whether s starts with the words of phrase, each whole:
+// apart by anything that is no letter of a word.
+func phraseAt(s, phrase string) bool {
+	isWord := func(b byte) bool { return b >= 'a' && b <= 'z' || b == '\'' }
+	for _, w := range strings.Fields(phrase) {
+		for len(s) > 0 && !isWord(s[0]) {
+			s = s[1:]
 		}
-		if !multi {
-			return true
+		if !strings.HasPrefix(s, w) || len(s) > len(w) && isWord(s[len(w)]) {
+			return false
 		}
-		j := i + 1
-		ok := true
-		for _, p := range strings.Fields(rest) {
-			if j >= len(words) || words[j] != p {
-				ok = false
-				break
-			}
-			j++
-		}
-		if ok {
-			return true
+		s = s[len(w):]
+	}
+	return true
+}
+
+// countsAt reports whether s starts with 几 or 多少 before a measure word
+// (几块, 多少张): a question of how many.
+func countsAt(s string) bool {
+	for _, head := range []string{"几", "多少"} {
+		if rest, ok := strings.CutPrefix(s, head); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			return strings.ContainsRune(measureWords, r)
 		}
 	}
 	return false
@@ -120,22 +148,4 @@ func typeFit(q, v qtype, mismatch float64) float64 {
 		return mismatch
 	}
 	return 1
-}
-
-// countsMeasure reports whether s asks for a number of things: 几 or 多少
-// before a measure word (几块, 多少张).
-func countsMeasure(s string) bool {
-	for _, head := range []string{"几", "多少"} {
-		for i := 0; ; {
-			j := strings.Index(s[i:], head)
-			if j < 0 {
-				break
-			}
-			i += j + len(head)
-			if r, _ := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(measureWords, r) {
-				return true
-			}
-		}
-	}
-	return false
 }
