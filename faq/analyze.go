@@ -317,6 +317,11 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) 
 			if !ok {
 				continue
 			}
+			if k >= 3 && a.overlaps(s, run, j, k) {
+				// 怎么整改: 怎么整 would leave 改 alone, read as 变更; 怎么 then
+				// 整改 reads both as written.
+				continue
+			}
 			if pieceFrom >= 0 {
 				dst = emitPiece(s[run[pieceFrom].start():run[j-1].end], dst)
 				pieceFrom = -1
@@ -337,6 +342,22 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) 
 		dst = emitPiece(s[run[pieceFrom].start():run[len(run)-1].end], dst)
 	}
 	return dst
+}
+
+// overlaps reports whether the variant run[j:j+k] ends with the first
+// character of a longer variant while its own start, one character shorter,
+// is a variant too: the shorter match then keeps both words whole.
+func (a *analyzer) overlaps(s string, run []tok, j, k int) bool {
+	if _, ok := a.lx.han[s[run[j].start():run[j+k-2].end]]; !ok {
+		return false
+	}
+	last := j + k - 1
+	for n := min(a.lx.hanMax, len(run)-last); n >= 2; n-- {
+		if _, ok := a.lx.han[s[run[last].start():run[last+n-1].end]]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // latinRun maps lexicon phrases in a run of English words and emits the

@@ -652,6 +652,21 @@ func TestContractionsAreStopWords(t *testing.T) {
 	}
 }
 
+// TestVariantKeepsNextWordWhole: of two lexicon variants that overlap by a
+// character (怎么整, colloquial for how, and 整改), the shorter first match
+// (怎么) keeps the next word whole, rather than leaving its last character
+// to be read alone (改, a change).
+func TestVariantKeepsNextWordWhole(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	got := ix.an.analyze(ix.f.fold("要怎么整改"), nil, nil)
+	if !slices.Contains(got, "整改") || slices.Contains(got, "变更") {
+		t.Errorf("analyze(要怎么整改) = %v, want 整改 and no 变更", got)
+	}
+	if got := ix.an.analyze(ix.f.fold("咋整"), nil, nil); len(got) != 0 {
+		t.Errorf("analyze(咋整) = %v, want nothing (how, a stop word)", got)
+	}
+}
+
 // TestContrastTellsCloseTopicsApart: when the next topic scores close to
 // the best, the best is answered all the same if the words only it has are
 // contrastLead of the query or more, net of the words only the next has.
