@@ -39,7 +39,7 @@ func FuzzNormalize(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500), "wo de yuming bei lanjie le, zenme ban", strings.Repeat("dabukai", 4), "beian期间luntan dangtian", "Is it free? Best regards, Ann Lee", "网站打不开 —— 小王"} {
+	for _, s := range []string{"香港服務器要備案嗎", "ＨＴＴＰＳ", "<@U1|bot> hi", "can't access", "fourm", "\xff\xfe", strings.Repeat("备案", 500), "wo de yuming bei lanjie le, zenme ban", strings.Repeat("dabukai", 4), "beian期间luntan dangtian", "Is it free? Best regards, Ann Lee", "网站打不开 —— 小王", "16. 为什么提示RAM权限不足？", "how many days, 几个工作日", "多少块钱 几张 how-many what's"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -54,9 +54,17 @@ func FuzzNormalize(f *testing.F) {
 		if w := withoutSignature(s); !strings.HasPrefix(strings.TrimLeftFunc(s, unicode.IsSpace), w) && w != s {
 			t.Fatalf("withoutSignature(%q) = %q: not what the message begins with", s, w)
 		}
+		// The one-pass reading of the kinds of question finds what the cues,
+		// looked for one by one, find.
+		if got, want := questionType(folded), questionTypeOneByOne(folded); got != want {
+			t.Fatalf("questionType(%q) = %08b, cue by cue %08b", folded, got, want)
+		}
 		r := ix.Match(s)
 		if r.Best.Score < 0 || r.Best.Score > 1 || r.Answered && r.Best.Entry == nil || len(r.Suggestions) > 3 {
 			t.Fatalf("Match(%q) = %+v", s, r)
+		}
+		if r.Answered != (r.Best.Score >= answerAt) && r.Best.Entry != nil {
+			t.Fatalf("Match(%q): answered %v at score %v", s, r.Answered, r.Best.Score)
 		}
 	})
 }
