@@ -223,6 +223,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_r.jsonl"},
 	{"corpus", "testdata/corpus_n.jsonl"},
 	{"large", "testdata/large_m.jsonl"},
+	{"", "testdata/heldout_s.jsonl"},
+	{"corpus", "testdata/corpus_o.jsonl"},
+	{"large", "testdata/large_n.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

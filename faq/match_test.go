@@ -99,6 +99,19 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_p.jsonl"}, true, 0.63, 0.025, 0.93},
 		{"corpus", []string{"testdata/corpus_l.jsonl"}, false, 0.45, 0.08, 0.83},
 		{"large", []string{"testdata/large_k.jsonl"}, false, 0.45, 0.035, 0.94},
+		// This release's three rounds, each scored once as written (README).
+		{"", []string{"testdata/heldout_q.jsonl"}, false, 0.83, 0.015, 0.85},
+		{"", []string{"testdata/heldout_q.jsonl"}, true, 0.68, 0.02, 0.94},
+		{"corpus", []string{"testdata/corpus_m.jsonl"}, false, 0.52, 0.06, 0.83},
+		{"large", []string{"testdata/large_l.jsonl"}, false, 0.41, 0.04, 0.98},
+		{"", []string{"testdata/heldout_r.jsonl"}, false, 0.83, 0.025, 0.94},
+		{"", []string{"testdata/heldout_r.jsonl"}, true, 0.66, 0.035, 0.97},
+		{"corpus", []string{"testdata/corpus_n.jsonl"}, false, 0.54, 0.04, 0.96},
+		{"large", []string{"testdata/large_m.jsonl"}, false, 0.44, 0.065, 0.92},
+		{"", []string{"testdata/heldout_s.jsonl"}, false, 0.82, 0.02, 0.86},
+		{"", []string{"testdata/heldout_s.jsonl"}, true, 0.66, 0.02, 0.92},
+		{"corpus", []string{"testdata/corpus_o.jsonl"}, false, 0.53, 0.035, 0.80},
+		{"large", []string{"testdata/large_n.jsonl"}, false, 0.49, 0.03, 0.96},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
