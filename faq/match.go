@@ -909,11 +909,13 @@ type decision struct {
 func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
 	var d decision
 	floor := ix.p.floor(s.long)
+	contrast, known := 0.0, false // of top[0] over top[1], once worked out
 	if gap := top[0].key - top[1].key; top[1].raw > 0 && gap < ix.p.rankContrast {
 		// Close in key: the words that tell the two apart order them.
-		if c := ix.contrast(s, top[0].g, top[1].g); -c*ix.p.rankContrast > gap {
+		contrast, known = ix.contrast(s, top[0].g, top[1].g), true
+		if -contrast*ix.p.rankContrast > gap {
 			top[0], top[1] = top[1], top[0]
-			d.ordered = true
+			contrast, d.ordered = -contrast, true
 		}
 	}
 	switch {
@@ -925,7 +927,10 @@ func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
 	case top[1].raw == 0:
 		return d
 	}
-	d.close, d.contrast = true, ix.contrast(s, top[0].g, top[1].g)
+	if !known {
+		contrast = ix.contrast(s, top[0].g, top[1].g)
+	}
+	d.close, d.contrast = true, contrast
 	if -d.contrast >= ix.p.contrastLead && top[1].raw >= floor {
 		top[0], top[1] = top[1], top[0]
 		d.contrast, d.swapped = -d.contrast, true
