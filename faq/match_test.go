@@ -665,6 +665,35 @@ func TestContractionsAreStopWords(t *testing.T) {
 	}
 }
 
+// TestRankBonusOrders: topics are ordered by log(raw) plus their rank
+// bonus, so an entry a little under another in raw similarity comes first
+// when its own question says more of the query; without a bonus, raw
+// decides, and a topic's best entry stands for it once.
+func TestRankBonusOrders(t *testing.T) {
+	ix := loadEval(t, "", Options{NoPhrasings: true})
+	s := ix.getScratch()
+	defer ix.pool.Put(s)
+	set := func(g int32, raw float64, bonus float32) {
+		s.touchedG = append(s.touchedG, g)
+		s.raw[g], s.bonus[g] = raw, bonus
+	}
+	set(0, 0.62, 0)
+	set(1, 0.60, ix.rankBonus(1, 0, 1, 0)) // the whole query in its question
+	set(2, 0.50, 0)
+	top := ix.topTopics(s)
+	if top[0].g != 1 || top[1].g != 0 || top[2].g != 2 {
+		t.Errorf("order %v, want groups 1, 0, 2", top)
+	}
+	if b := ix.rankBonus(0, 1, 1, 0); b >= ix.rankBonus(1, 0, 1, 0) || ix.rankBonus(1, 0, 1, 1) >= ix.rankBonus(1, 0, 1, 0) {
+		t.Errorf("rank bonus: the answer alone %v, the question %v, the question on a clause %v; want the question's highest",
+			b, ix.rankBonus(1, 0, 1, 0), ix.rankBonus(1, 0, 1, 1))
+	}
+	s.bonus[1] = 0
+	if top := ix.topTopics(s); top[0].g != 0 || top[1].g != 1 {
+		t.Errorf("without a bonus: order %v, want raw to decide", top)
+	}
+}
+
 // TestVariantKeepsNextWordWhole: of two lexicon variants that overlap by a
 // character (怎么整, colloquial for how, and 整改), the shorter first match
 // (怎么) keeps the next word whole, rather than leaving its last character
