@@ -42,7 +42,7 @@ func (ix *Index) learnTranslations() map[int32][]translation {
 			if !ok || ix.voc.weak[ti] {
 				continue
 			}
-			if !isASCIIWord(t) && wordIDF(t) == 0 && !ix.lx.inCanon[t] {
+			if !ix.wordTerm(t) {
 				continue // a pair that straddles two words translates nothing
 			}
 			b[ti] = true

@@ -394,7 +394,7 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 	// share of its questions use.
 	minDF := max(2, int(math.Ceil(subjectShare*n)))
 	for t, ti := range v.ids {
-		if len(ix.post.q[ti]) >= minDF && kindFactor(t) == 1 && !v.weak[ti] && (isASCIIWord(t) || wordIDF(t) > 0 || ix.lx.inCanon[t]) {
+		if len(ix.post.q[ti]) >= minDF && !v.weak[ti] && ix.wordTerm(t) {
 			v.subject[ti] = true
 		}
 	}

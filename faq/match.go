@@ -809,12 +809,15 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 				pen *= ix.p.spanFactor * (1 - ix.p.spanDrop*float64(spans[sp].dropped))
 			}
 			raw *= pen
+			if raw <= s.raw[g] && tr == nil {
+				continue
+			}
+			bonus := ix.rankBonus(s.qm[i]+ix.p.phrasingWeight*s.pm[i], s.am[i], spans[sp].total, sp)
 			if raw > s.raw[g] {
-				s.raw[g], s.spanOf[g] = raw, uint8(sp)
-				s.bonus[g] = ix.rankBonus(s.qm[i]+ix.p.phrasingWeight*s.pm[i], s.am[i], spans[sp].total, sp)
+				s.raw[g], s.spanOf[g], s.bonus[g] = raw, uint8(sp), bonus
 			}
 			if tr != nil {
-				tr.add(g, sp, qcov, ec, pen, raw, float64(ix.rankBonus(s.qm[i]+ix.p.phrasingWeight*s.pm[i], s.am[i], spans[sp].total, sp)))
+				tr.add(g, sp, qcov, ec, pen, raw, float64(bonus))
 			}
 		}
 	}

@@ -26,7 +26,8 @@ const (
 const strongTypes = qWhy | qHowLong | qWhere | qCost | qCount
 
 // qtypeCues lists, for each kind, how people ask it, folded (lower case,
-// simplified). English cues match whole words.
+// simplified). English cues match whole words. 几 or 多少 before a measure
+// word (几个, 多少台) asks how many too (see countsAt).
 var qtypeCues = []struct {
 	t  qtype
 	zh []string
@@ -38,7 +39,7 @@ var qtypeCues = []struct {
 	{qWhere, []string{"哪里", "哪儿", "在哪", "什么地方", "哪个页面", "入口", "位置", "边度"}, []string{"where", "which page"}},
 	{qCost, []string{"多少钱", "费用", "收费", "价格", "付费", "免费", "计费"}, []string{"how much", "cost", "costs", "price", "fee", "fees", "charge", "charged", "free", "billing", "billed"}},
 	{qWhat, []string{"什么是", "是什么", "指什么", "哪些", "什么意思", "含义", "区别", "不同"}, []string{"what is", "what are", "what's", "which", "meaning", "difference", "different"}},
-	{qCount, []string{"几个", "多少个", "几台", "多少台", "几次", "多少次", "几家", "多少家", "几条", "多少条", "几种", "数量", "上限", "最多"}, []string{"how many", "number of", "limit", "limits", "maximum", "max"}},
+	{qCount, []string{"数量", "上限", "最多"}, []string{"how many", "number of", "limit", "limits", "maximum", "max"}},
 	{qWhether, []string{"吗", "能否", "能不能", "可以", "是否", "可不可以", "需不需要", "要不要", "是不是", "有没有", "会不会", "行不行", "么"}, []string{"can", "could", "is it", "are", "do i", "does", "should", "whether", "is there", "will", "need"}},
 }
 
