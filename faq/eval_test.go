@@ -146,17 +146,18 @@ func (ix *Index) acceptsCopy(expect []string, e *Entry) bool {
 	if accepts(expect, e) {
 		return true
 	}
-	q, a := copyKey(e.Question), textKey(e.Answer)
+	q, a := ix.copyKey(e.Question), textKey(e.Answer)
 	for _, o := range ix.entries {
-		if accepts(expect, o) && (len([]rune(q)) >= specificQuestion && copyKey(o.Question) == q || len([]rune(a)) >= 20 && textKey(o.Answer) == a) {
+		if accepts(expect, o) && (len([]rune(q)) >= specificQuestion && ix.copyKey(o.Question) == q || len([]rune(a)) >= 20 && textKey(o.Answer) == a) {
 			return true
 		}
 	}
 	return false
 }
 
-// copyKey is a question without its numbering, punctuation and case.
-func copyKey(q string) string { return strings.ToLower(textKey(withoutNumbering(q))) }
+// copyKey is a question as findTopics compares copies: without its
+// numbering, folded, letters and digits only.
+func (ix *Index) copyKey(q string) string { return textKey(ix.f.fold(withoutNumbering(q))) }
 
 func idOf(e *Entry) string {
 	if e == nil {
