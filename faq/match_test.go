@@ -77,7 +77,7 @@ func TestAccuracy(t *testing.T) {
 		// matcher (README).
 		{"", []string{"testdata/heldout_l.jsonl"}, false, 0.85, 0.025, 0.88},
 		{"", []string{"testdata/heldout_l.jsonl"}, true, 0.67, 0.035, 0.96},
-		{"corpus", []string{"testdata/corpus_h.jsonl"}, false, 0.36, 0.04, 0.92},
+		{"corpus", []string{"testdata/corpus_h.jsonl"}, false, 0.36, 0.045, 0.92},
 		{"large", []string{"testdata/large_g.jsonl"}, false, 0.40, 0.04, 0.94},
 		// Written at the start of the next release and scored once as
 		// written with the matcher it started from (README); used since.
