@@ -227,6 +227,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_s.jsonl"},
 	{"corpus", "testdata/corpus_o.jsonl"},
 	{"large", "testdata/large_n.jsonl"},
+	{"", "testdata/heldout_t.jsonl"},
+	{"corpus", "testdata/corpus_p.jsonl"},
+	{"large", "testdata/large_o.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
