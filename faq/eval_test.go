@@ -230,6 +230,8 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_t.jsonl"},
 	{"corpus", "testdata/corpus_p.jsonl"},
 	{"large", "testdata/large_o.jsonl"},
+	{"", "testdata/heldout_u.jsonl"},
+	{"corpus", "testdata/corpus_q.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
