@@ -232,6 +232,7 @@ var evalSets = []struct{ faq, file string }{
 	{"large", "testdata/large_o.jsonl"},
 	{"", "testdata/heldout_u.jsonl"},
 	{"corpus", "testdata/corpus_q.jsonl"},
+	{"large", "testdata/large_p.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

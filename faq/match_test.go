@@ -121,6 +121,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_u.jsonl"}, false, 0.83, 0.025, 0.85},
 		{"", []string{"testdata/heldout_u.jsonl"}, true, 0.73, 0.02, 0.96},
 		{"corpus", []string{"testdata/corpus_q.jsonl"}, false, 0.51, 0.06, 0.90},
+		{"large", []string{"testdata/large_p.jsonl"}, false, 0.55, 0.03, 0.96},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
