@@ -812,3 +812,31 @@ func TestContrastTellsCloseTopicsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestPinyinPrefersWords: of the FAQ's and the lexicon's pairs that sound
+// alike, a word of general Chinese is read before pairs that only straddle
+// two words (异地 before 以提 of 可以提交), the commoner word when it is much
+// commoner (访问 before 方文), and none when two words are about as common.
+func TestPinyinPrefersWords(t *testing.T) {
+	for _, c := range []struct {
+		cands []string
+		want  string
+	}{
+		{[]string{"议提", "以提", "异地"}, "异地"},
+		{[]string{"方文", "访问"}, "访问"},
+		{[]string{"访问"}, "访问"},
+		{[]string{"以抵", "以提"}, ""},
+		{[]string{"攻击", "共计"}, ""},
+		{nil, ""},
+	} {
+		if got := choose(c.cands); got != c.want {
+			t.Errorf("choose(%v) = %q, want %q", c.cands, got, c.want)
+		}
+	}
+	ix := loadPage(t, "# 安全FAQ\n\n## 服务器出现异地登录告警怎么办？ {#remote}\n\n查看登录记录，修改密码。\n\n"+
+		"## 订单可以提交几次？ {#order}\n\n可以提交多次，以提交时间为准。\n\n## 议提案怎么写？ {#motion}\n\n按模板写。\n")
+	if got, _ := ix.an.reading("yidi"); got != "异地" {
+		t.Errorf(`reading("yidi") = %q, want 异地`, got)
+	}
+	wantBest(t, ix, map[string]string{"yidi denglu gaojing": "remote"})
+}

@@ -16,10 +16,65 @@ import (
 //go:embed data/pinyin.txt
 var pinyinTable string
 
-// maxPairs is the most character pairs kept for one reading: more than one
-// is ambiguous already, and a few let the last syllable of an odd number be
-// told by the character before it.
-const maxPairs = 4
+// maxPairs is the most character pairs kept for one reading. A large FAQ
+// has many pairs of one sound (议提, 以提, 异地 for "yidi"): the words of
+// general Chinese among them are kept first (see pairRank), and the rest let
+// the last syllable of an odd number be told by the character before it.
+const maxPairs = 8
+
+// wordLead is how much more common in general Chinese (in IDF) the commonest
+// word of one sound must be than the next for it to be the one read: 访问
+// against 方文 for "fangwen", 告警 against 高精 for "gaojing".
+const wordLead = 3
+
+// pairRank orders the pairs of one reading, best first: words of general
+// Chinese before other pairs, common words before rare ones, and then by
+// text, so that which are kept does not depend on the order they come in.
+func pairRank(a, b string) int {
+	ia, ib := wordIDF(a), wordIDF(b)
+	switch {
+	case (ia > 0) != (ib > 0):
+		if ia > 0 {
+			return -1
+		}
+		return 1
+	case ia != ib:
+		if ia < ib {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// choose returns the one pair of cands (pairs of one sound) that is meant:
+// the only one; else the only word of general Chinese among them; else the
+// commonest word, when it leads the next by wordLead. "" when there is no
+// telling.
+func choose(cands []string) string {
+	switch len(cands) {
+	case 0:
+		return ""
+	case 1:
+		return cands[0]
+	}
+	best, next := "", ""
+	for _, c := range cands {
+		if wordIDF(c) == 0 {
+			continue
+		}
+		switch {
+		case best == "" || pairRank(c, best) < 0:
+			best, next = c, best
+		case next == "" || pairRank(c, next) < 0:
+			next = c
+		}
+	}
+	if best == "" || next != "" && wordIDF(next)-wordIDF(best) < wordLead {
+		return ""
+	}
+	return best
+}
 
 // maxSyllable is the length of the longest pinyin syllable ("zhuang").
 const maxSyllable = 6
@@ -56,9 +111,8 @@ func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinInd
 				case len(c) < maxPairs:
 					pairs[k] = append(c, t)
 				default:
-					// Full: keep the smallest, so that which are kept does
-					// not depend on the order terms come in.
-					if i := slices.Index(c, slices.Max(c)); t < c[i] {
+					// Full: keep the best (see pairRank).
+					if i := slices.Index(c, slices.MaxFunc(c, pairRank)); pairRank(t, c[i]) < 0 {
 						c[i] = t
 					}
 				}
@@ -98,29 +152,28 @@ func (a *analyzer) readPinyin(w string) string {
 	}
 	var b strings.Builder
 	for i := 0; i+1 < len(syl); i += 2 {
-		cands := px.read(syl[i] + syl[i+1])
-		if len(cands) != 1 {
+		c := choose(px.read(syl[i] + syl[i+1]))
+		if c == "" {
 			return "" // unknown, or ambiguous among the FAQ's words
 		}
-		b.WriteString(cands[0])
+		b.WriteString(c)
 	}
 	if len(syl)%2 == 1 {
 		// The last syllable, with the one before: of the pairs read so,
 		// those that begin with the character already read for it.
 		last, _ := utf8.DecodeLastRuneInString(b.String())
-		found := ""
+		var fit []string
 		for _, c := range px.read(syl[len(syl)-2] + syl[len(syl)-1]) {
-			if r, n := utf8.DecodeRuneInString(c); r == last {
-				if found != "" {
-					return ""
-				}
-				found = c[n:]
+			if r, _ := utf8.DecodeRuneInString(c); r == last {
+				fit = append(fit, c)
 			}
 		}
-		if found == "" {
+		c := choose(fit)
+		if c == "" {
 			return ""
 		}
-		b.WriteString(found)
+		_, n := utf8.DecodeRuneInString(c)
+		b.WriteString(c[n:])
 	}
 	return b.String()
 }
@@ -149,12 +202,23 @@ var pinyinReadings = sync.OnceValue(func() (t struct {
 })
 
 // read returns the pairs that the pinyin of two syllables, joined, reads
-// as: the FAQ's, or when it has none, the lexicon's.
+// as: the FAQ's and the lexicon's (the FAQ may have a word only as the
+// concept it is a variant of: 异地 as 外地).
 func (px *pinyinIndex) read(k string) []string {
-	if c := px.pairs[k]; len(c) > 0 {
+	c, l := px.pairs[k], px.lexPairs[k]
+	if len(l) == 0 {
 		return c
 	}
-	return px.lexPairs[k]
+	if len(c) == 0 {
+		return l
+	}
+	out := slices.Clone(c)
+	for _, t := range l {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // homophone returns the FAQ's character pair that pair, which the FAQ does
