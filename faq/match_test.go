@@ -736,6 +736,24 @@ func TestLookUpIsAsked(t *testing.T) {
 	}
 }
 
+// TestChatTenseAndTime: "when" (的时候, 过程中) asks about a time during
+// something, read as 期间; 过 or 的 inside 备案 (备过案, 在腾讯云备的案) is
+// tense, not a word; and the time words a story is told in (以前, 当初) say
+// nothing of the question.
+func TestChatTenseAndTime(t *testing.T) {
+	ix := loadEval(t, "", Options{})
+	for q, want := range map[string]string{"接入备案的时候网站能访问吗": "期间", "备案过程中能改信息吗": "期间", "之前在别家备过案": "备案", "网站在别的服务商备的案": "备案"} {
+		if got := ix.an.analyze(ix.f.fold(q), nil, nil); !slices.Contains(got, want) {
+			t.Errorf("analyze(%s) = %v, want %s", q, got, want)
+		}
+	}
+	for q, not := range map[string]string{"之前在别家备过案": "过案", "以前在万网备案的": "以前", "当初是同事操作的": "当初"} {
+		if got := ix.an.analyze(ix.f.fold(q), nil, nil); slices.Contains(got, not) {
+			t.Errorf("analyze(%s) = %v, want no %s", q, got, not)
+		}
+	}
+}
+
 // TestContrastTellsCloseTopicsApart: when the next topic scores close to
 // the best, the best is answered all the same if the words only it has are
 // contrastLead of the query or more, net of the words only the next has.
