@@ -92,7 +92,7 @@ func TestAskFollowsAnswerAt(t *testing.T) {
 	if strict["answered"] != false || strict["id"] != nil || len(sugg) != 1 || sugg[0].(map[string]any)["id"] != def["id"] {
 		t.Errorf("BEIANBOT_ANSWER_AT=0.95: %v, want not answered with the answer as the one suggestion", strict)
 	}
-	const near = "备案成功了，同步到阿里云大概要多久"
+	const near = "备案成功了同步要几天"
 	n := ask("", near)
 	ns, _ := n["score"].(float64)
 	if n["answered"] != false || ns < 0.1 {
