@@ -269,8 +269,9 @@ func (a *analyzer) spacedPinyin(s string, i, j int) (string, int) {
 		ends[n] = k
 		n++
 	}
-	// An even number of syllables: each pair a word, none straddling two.
-	for m := n &^ 1; m >= 2; m -= 2 {
+	// The most syllables that read as the FAQ's words: pairs, the last of an
+	// odd number read with the one before ("da bu kai" is 打不开).
+	for m := n; m >= 2; m-- {
 		joined := strings.ReplaceAll(s[i:ends[m-1]], " ", "")
 		if han := a.readPinyin(joined); han != "" {
 			return han, ends[m-1]

@@ -544,6 +544,10 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 	if ex := ix.Explain("wang zhan fang wen"); !slices.Contains(ex.Readings, Reading{"wang zhan fang wen", "网站访问"}) {
 		t.Errorf("Explain(wang zhan fang wen) reads %v, want the syllables read together", ex.Readings)
 	}
+	// An odd number of syllables reads too, the last with the one before.
+	if got := ix.an.analyze("wangzhan da bu kai", nil, nil); !slices.Contains(got, "无法") {
+		t.Errorf("analyze(wangzhan da bu kai) = %v, want the concept 无法访问", got)
+	}
 	if got := ix.an.analyze("wang", nil, nil); !slices.Equal(got, []string{"wang"}) {
 		t.Errorf("analyze(wang) = %v, want wang as written", got)
 	}
