@@ -851,6 +851,7 @@ func TestPinyinPrefersWords(t *testing.T) {
 		{[]string{"攻击", "共计"}, ""},
 		{nil, ""},
 	} {
+		slices.SortFunc(c.cands, pairRank)
 		if got := choose(c.cands); got != c.want {
 			t.Errorf("choose(%v) = %q, want %q", c.cands, got, c.want)
 		}

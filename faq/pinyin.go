@@ -47,33 +47,25 @@ func pairRank(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// choose returns the one pair of cands (pairs of one sound) that is meant:
-// the only one; else the only word of general Chinese among them; else the
-// commonest word, when it leads the next by wordLead. "" when there is no
-// telling.
+// choose returns the one pair of cands (pairs of one sound, in pairRank's
+// order) that is meant: the only one; else the only word of general Chinese
+// among them; else the commonest word, when it leads the next by wordLead.
+// "" when there is no telling.
 func choose(cands []string) string {
-	switch len(cands) {
-	case 0:
+	switch {
+	case len(cands) == 0:
 		return ""
-	case 1:
+	case len(cands) == 1:
 		return cands[0]
 	}
-	best, next := "", ""
-	for _, c := range cands {
-		if wordIDF(c) == 0 {
-			continue
-		}
-		switch {
-		case best == "" || pairRank(c, best) < 0:
-			best, next = c, best
-		case next == "" || pairRank(c, next) < 0:
-			next = c
-		}
+	best := wordIDF(cands[0])
+	if best == 0 {
+		return "" // no word among them
 	}
-	if best == "" || next != "" && wordIDF(next)-wordIDF(best) < wordLead {
+	if next := wordIDF(cands[1]); next > 0 && next-best < wordLead {
 		return ""
 	}
-	return best
+	return cands[0]
 }
 
 // maxSyllable is the length of the longest pinyin syllable ("zhuang").
@@ -89,6 +81,9 @@ type pinyinIndex struct {
 	// pairs read that way; lexPairs to the pairs of the lexicon's variants
 	// read that way, for pinyin no pair of the FAQ's reads as.
 	pairs, lexPairs map[string][]string
+	// reads maps the joined pinyin of two syllables to the pairs of both,
+	// in pairRank's order.
+	reads map[string][]string
 	// readings holds each character's toneless readings.
 	readings map[rune][]string
 }
@@ -135,6 +130,29 @@ func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinInd
 			add(px.lexPairs, string(rs[i:i+2]))
 		}
 	}
+	// The FAQ's lists are shared, not copied: homophone reads them in no
+	// order.
+	px.reads = make(map[string][]string, len(px.pairs))
+	maps.Copy(px.reads, px.pairs)
+	for k, l := range px.lexPairs {
+		c, ok := px.reads[k]
+		if !ok {
+			px.reads[k] = l
+			continue
+		}
+		c = slices.Clip(c)
+		for _, t := range l {
+			if !slices.Contains(c, t) {
+				c = append(c, t)
+			}
+		}
+		px.reads[k] = c
+	}
+	for _, c := range px.reads {
+		if len(c) > 1 {
+			slices.SortFunc(c, pairRank)
+		}
+	}
 	return px
 }
 
@@ -162,7 +180,8 @@ func (a *analyzer) readPinyin(w string) string {
 		// The last syllable, with the one before: of the pairs read so,
 		// those that begin with the character already read for it.
 		last, _ := utf8.DecodeLastRuneInString(b.String())
-		var fit []string
+		var buf [2 * maxPairs]string
+		fit := buf[:0]
 		for _, c := range px.read(syl[len(syl)-2] + syl[len(syl)-1]) {
 			if r, _ := utf8.DecodeRuneInString(c); r == last {
 				fit = append(fit, c)
@@ -203,23 +222,8 @@ var pinyinReadings = sync.OnceValue(func() (t struct {
 
 // read returns the pairs that the pinyin of two syllables, joined, reads
 // as: the FAQ's and the lexicon's (the FAQ may have a word only as the
-// concept it is a variant of: 异地 as 外地).
-func (px *pinyinIndex) read(k string) []string {
-	c, l := px.pairs[k], px.lexPairs[k]
-	if len(l) == 0 {
-		return c
-	}
-	if len(c) == 0 {
-		return l
-	}
-	out := slices.Clone(c)
-	for _, t := range l {
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+// concept it is a variant of: 异地 as 外地), best first (see pairRank).
+func (px *pinyinIndex) read(k string) []string { return px.reads[k] }
 
 // homophone returns the FAQ's character pair that pair, which the FAQ does
 // not have, is most likely a typo of: a pinyin input method offers
