@@ -725,13 +725,16 @@ func TestVariantKeepsNextWordWhole(t *testing.T) {
 
 // TestLookUpIsAsked: chat asks to look something up with a bare 查 (怎么查,
 // 查得到), which reads as 查看, while the words 查 is part of (排查, 核查)
-// keep their own sense.
+// keep their own sense; 查不到 keeps its "not".
 func TestLookUpIsAsked(t *testing.T) {
 	ix := loadEval(t, "", Options{})
 	for _, q := range []string{"怎么查一个域名有没有备案", "工信部查得到吗"} {
 		if got := ix.an.analyze(ix.f.fold(q), nil, nil); !slices.Contains(got, "查看") {
 			t.Errorf("analyze(%s) = %v, want 查看", q, got)
 		}
+	}
+	if got := ix.an.analyze(ix.f.fold("工信部查不到备案信息"), nil, nil); !slices.Contains(got, "查看") || !slices.Contains(got, "无") {
+		t.Errorf("analyze(工信部查不到备案信息) = %v, want 查看 and 无", got)
 	}
 	for _, q := range []string{"网站打不开该排查什么", "专项核查都查些什么"} {
 		if got := ix.an.analyze(ix.f.fold(q), nil, nil); slices.Contains(got, "查看") {
