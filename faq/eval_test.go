@@ -233,6 +233,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_u.jsonl"},
 	{"corpus", "testdata/corpus_q.jsonl"},
 	{"large", "testdata/large_p.jsonl"},
+	{"", "testdata/heldout_v.jsonl"},
+	{"corpus", "testdata/corpus_r.jsonl"},
+	{"large", "testdata/large_q.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
