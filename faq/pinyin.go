@@ -81,9 +81,10 @@ type pinyinIndex struct {
 	// pairs read that way; lexPairs to the pairs of the lexicon's variants
 	// read that way, for pinyin no pair of the FAQ's reads as.
 	pairs, lexPairs map[string][]string
-	// reads maps the joined pinyin of two syllables to the pairs of both,
-	// in pairRank's order.
-	reads map[string][]string
+	// both maps the joined pinyin of two syllables that both pairs and
+	// lexPairs have to the pairs of both. Every list is in pairRank's
+	// order.
+	both map[string][]string
 	// readings holds each character's toneless readings.
 	readings map[rune][]string
 }
@@ -130,27 +131,27 @@ func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinInd
 			add(px.lexPairs, string(rs[i:i+2]))
 		}
 	}
-	// The FAQ's lists are shared, not copied: homophone reads them in no
-	// order.
-	px.reads = make(map[string][]string, len(px.pairs))
-	maps.Copy(px.reads, px.pairs)
+	// Where both have pairs of one sound, one list holds them all; the rest
+	// are read where they are.
+	px.both = map[string][]string{}
 	for k, l := range px.lexPairs {
-		c, ok := px.reads[k]
+		c, ok := px.pairs[k]
 		if !ok {
-			px.reads[k] = l
 			continue
 		}
-		c = slices.Clip(c)
+		c = slices.Clone(c)
 		for _, t := range l {
 			if !slices.Contains(c, t) {
 				c = append(c, t)
 			}
 		}
-		px.reads[k] = c
+		px.both[k] = c
 	}
-	for _, c := range px.reads {
-		if len(c) > 1 {
-			slices.SortFunc(c, pairRank)
+	for _, m := range [...]map[string][]string{px.pairs, px.lexPairs, px.both} {
+		for _, c := range m {
+			if len(c) > 1 {
+				slices.SortFunc(c, pairRank)
+			}
 		}
 	}
 	return px
@@ -223,7 +224,15 @@ var pinyinReadings = sync.OnceValue(func() (t struct {
 // read returns the pairs that the pinyin of two syllables, joined, reads
 // as: the FAQ's and the lexicon's (the FAQ may have a word only as the
 // concept it is a variant of: 异地 as 外地), best first (see pairRank).
-func (px *pinyinIndex) read(k string) []string { return px.reads[k] }
+func (px *pinyinIndex) read(k string) []string {
+	if c, ok := px.both[k]; ok {
+		return c
+	}
+	if c, ok := px.pairs[k]; ok {
+		return c
+	}
+	return px.lexPairs[k]
+}
 
 // homophone returns the FAQ's character pair that pair, which the FAQ does
 // not have, is most likely a typo of: a pinyin input method offers
