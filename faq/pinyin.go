@@ -79,7 +79,7 @@ type pinyinIndex struct {
 	syllables map[string]bool
 	// pairs maps the joined pinyin of two syllables to the FAQ's character
 	// pairs read that way; lexPairs to the pairs of the lexicon's variants
-	// read that way, for pinyin no pair of the FAQ's reads as.
+	// read that way (see read).
 	pairs, lexPairs map[string][]string
 	// both maps the joined pinyin of two syllables that both pairs and
 	// lexPairs have to the pairs of both. Every list is in pairRank's
