@@ -21,6 +21,10 @@ type Explanation struct {
 	// Readings are the words of the query read as other than written:
 	// typos, pinyin, characters of the same sound.
 	Readings []Reading
+	// OwnSense are the words of the query that the lexicon reads as a
+	// concept and this FAQ's own entries use in another sense: read as
+	// written (see the matching doc).
+	OwnSense []string
 	// Terms are the query's terms with their weights.
 	Terms []TermWeight
 	// Entries are the best entries, best first.
@@ -121,6 +125,11 @@ func (ix *Index) Explain(query string) Explanation {
 		if w == "" {
 			i = j
 			continue
+		}
+		if st := stem(w); slices.Contains(ix.ownSense, st) && !slices.Contains(ex.OwnSense, w) &&
+			slices.ContainsFunc(tr.terms, func(t qterm) bool { return t.text == st }) {
+			// Read as written, not inside a phrase of the lexicon ("ICP filing").
+			ex.OwnSense = append(ex.OwnSense, w)
 		}
 		if han, word := ix.an.reading(w); han != "" || word != "" {
 			ex.Readings = append(ex.Readings, Reading{w, han + word})

@@ -96,6 +96,9 @@ type Index struct {
 	extra    map[string][]string
 	noPhr    bool
 	problems []Problem
+	// ownSense holds the lexicon's English words (stemmed) that this FAQ
+	// uses in a sense of its own, read as themselves (see otherSenses).
+	ownSense []string
 }
 
 // Problems returns what loading skipped or had to derive (a broken page, an
@@ -185,7 +188,14 @@ func (p *postings) grow() {
 
 // build indexes entries (deduplicated by id and language) with lexicon lx.
 func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][]string, noPhr bool) *Index {
-	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, p: p, lx: lx, f: f, extra: extra, noPhr: noPhr}
+	own := otherSenses(entries, lx, f)
+	if len(own) > 0 {
+		lx = lx.clone()
+		for _, k := range own {
+			delete(lx.latin, k)
+		}
+	}
+	ix := &Index{entries: entries, byKey: map[[2]string]*Entry{}, p: p, lx: lx, f: f, extra: extra, noPhr: noPhr, ownSense: own}
 	ix.voc.ids = map[string]int32{}
 	ix.an = newAnalyzer(f, lx)
 	ix.makeGroups()

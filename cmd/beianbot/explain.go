@@ -21,14 +21,17 @@ const matcherAnswerAt = 0.5
 type explainOutput struct {
 	Query string `json:"query"`
 	// Result is what "ask --json" prints for the query.
-	Result          askOutput      `json:"result"`
-	AnswerAt        float64        `json:"answer_at"`
-	ChannelAnswerAt float64        `json:"channel_answer_at"`
-	Clauses         []string       `json:"clauses"`
-	Asking          int            `json:"asking"`
-	Readings        []explainRead  `json:"readings"`
-	Terms           []explainTerm  `json:"terms"`
-	Entries         []explainEntry `json:"entries"`
+	Result          askOutput     `json:"result"`
+	AnswerAt        float64       `json:"answer_at"`
+	ChannelAnswerAt float64       `json:"channel_answer_at"`
+	Clauses         []string      `json:"clauses"`
+	Asking          int           `json:"asking"`
+	Readings        []explainRead `json:"readings"`
+	// OwnSense lists the words the FAQ uses in a sense of its own, read as
+	// written rather than through the lexicon.
+	OwnSense []string       `json:"own_sense"`
+	Terms    []explainTerm  `json:"terms"`
+	Entries  []explainEntry `json:"entries"`
 	// Close is set when the best topic scored high enough but the next
 	// scored close to it; Contrast then tells them apart from ContrastLead,
 	// and Reranked says the best was put above a topic scoring higher.
@@ -89,7 +92,7 @@ func writeExplain(w io.Writer, ix *faq.Index, q string, asJSON bool, cfg config)
 func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 	out := explainOutput{Query: q, Result: askJSON(q, bot.Decide(ex.Result, cfg.AnswerAt)),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
-		Clauses: nonNil(ex.Clauses), Asking: ex.Asking,
+		Clauses: nonNil(ex.Clauses), Asking: ex.Asking, OwnSense: nonNil(ex.OwnSense),
 		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{},
 		Close: ex.Close, Contrast: round3(ex.Contrast), ContrastLead: ex.ContrastLead, Reranked: ex.Reranked}
 	for _, r := range ex.Readings {
@@ -140,6 +143,10 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 		}
 		b.WriteString("read as (typos, pinyin, characters of the same sound):\n")
 		wrapItems(b, items)
+	}
+	if len(ex.OwnSense) > 0 {
+		b.WriteString("read as written, for this FAQ's own entries use them so (not as the lexicon's concept):\n")
+		wrapItems(b, ex.OwnSense)
 	}
 
 	var known, unknown []string

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -174,7 +177,7 @@ func TestAskExplainJSON(t *testing.T) {
 		m    map[string]json.RawMessage
 		want []string
 	}{
-		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "query", "readings", "reranked", "result", "terms"}},
+		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "own_sense", "query", "readings", "reranked", "result", "terms"}},
 		{"entry", raw.Entries[0], []string{"entry_coverage", "id", "in_answer", "in_phrasings", "in_question", "lang",
 			"penalty", "query_coverage", "question", "rank_bonus", "raw", "score", "span"}},
 		{"term", raw.Terms[0], []string{"known", "term", "weight"}},
@@ -314,5 +317,40 @@ func TestAskExplainHelp(t *testing.T) {
 	code, out, _ = runCLI(t, env(nil), "", "help")
 	if code != exitOK || !strings.Contains(out, "beianbot ask --explain") {
 		t.Errorf("help: exit %d, output lacks ask --explain:\n%s", code, out)
+	}
+}
+
+// TestAskExplainOwnSense checks that explain names the words a FAQ uses in
+// a sense of its own: a storage FAQ's "file" is a file, not a filing.
+func TestAskExplainOwnSense(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Storage {#concept_s .concept}\n\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "## 如何上传第%d类文件？ {#section_z%d .section}\n\n答案。\n\n", i, i)
+		fmt.Fprintf(&b, "## How do I upload file type %d? {#section_e%d .section}\n\nAnswer.\n\n", i, i)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "storage.md"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, env(nil), "", "ask", "--explain", "--json", "--faq", dir, "upload a file")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var got explainOutput
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"file"}, got.OwnSense); diff != "" {
+		t.Errorf("own_sense (-want +got):\n%s", diff)
+	}
+	code, out, _ = runCLI(t, env(nil), "", "ask", "--explain", "--faq", dir, "upload a file")
+	if code != exitOK || !strings.Contains(out, "read as written") {
+		t.Errorf("the text report does not say file was read as written:\n%s", out)
+	}
+	// The embedded FAQ reads "file" as filing.
+	code, out, _ = runCLI(t, env(nil), "", "ask", "--explain", "--json", "do I need to file my site")
+	if err := json.Unmarshal([]byte(out), &got); code != exitOK || err != nil || len(got.OwnSense) != 0 {
+		t.Errorf("embedded FAQ: own_sense %v (exit %d, %v)", got.OwnSense, code, err)
 	}
 }
