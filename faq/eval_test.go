@@ -236,6 +236,12 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_v.jsonl"},
 	{"corpus", "testdata/corpus_r.jsonl"},
 	{"large", "testdata/large_q.jsonl"},
+	{"", "testdata/heldout_w.jsonl"},
+	{"corpus", "testdata/corpus_s.jsonl"},
+	{"large", "testdata/large_r.jsonl"},
+	{"", "testdata/heldout_x.jsonl"},
+	{"corpus", "testdata/corpus_t.jsonl"},
+	{"large", "testdata/large_s.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
