@@ -242,6 +242,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_x.jsonl"},
 	{"corpus", "testdata/corpus_t.jsonl"},
 	{"large", "testdata/large_s.jsonl"},
+	{"", "testdata/heldout_y.jsonl"},
+	{"corpus", "testdata/corpus_u.jsonl"},
+	{"large", "testdata/large_t.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
