@@ -10,25 +10,25 @@ import (
 // An English word that the lexicon reads as a concept of filing ("file" as
 // 备案, "record" as 备案 in "ICP record") may mean something else in the
 // FAQ at hand: a storage product's "upload a file" is no filing. Which sense
-// a FAQ uses its own entries tell, when it has both languages: a word that
-// its English entries use far more often than its Chinese entries name the
-// concept is used in another sense there, and reading it as the concept
+// a FAQ uses its own questions tell, when it has both languages: a word that
+// its English questions use far more often than its Chinese questions name
+// the concept is used in another sense there, and reading it as the concept
 // would tie every question about files to the one entry about filing.
 const (
 	// senseMinEntries is the least number of entries of each language from
 	// which a FAQ's own use is weighed at all.
 	senseMinEntries = 20
-	// senseMinUses is the least number of English entries a word must be in
-	// before its use there says anything.
+	// senseMinUses is the least number of English questions a word must be
+	// in before its use there says anything.
 	senseMinUses = 8
 	// senseRatio is how many times more often (as a share of the
-	// language's entries) the English entries must have the word than the
+	// language's entries) the English questions must have the word than the
 	// Chinese ones the concept, for the word to be read as itself.
 	senseRatio = 4
 )
 
-// otherSenses returns the lexicon's single English words (stemmed, as
-// looked up) that the FAQ's entries use in a sense of their own.
+// otherSenses returns, sorted, the lexicon's single English words (stemmed,
+// as looked up) that the FAQ's entries use in a sense of their own.
 func otherSenses(entries []*Entry, lx *lexicon, f folder) []string {
 	var zh, en []string
 	for _, e := range entries {
@@ -121,5 +121,6 @@ func otherSenses(entries []*Entry, lx *lexicon, f folder) []string {
 			out = append(out, k)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
