@@ -366,33 +366,19 @@ func (a *analyzer) overlaps(s string, run []tok, j, k int) bool {
 func (a *analyzer) latinRun(run []tok, dst []string, concepts *[]int32) []string {
 	var kb [64]byte
 	key := kb[:0]
+	word := func(i int) string { return run[i].s }
 	for j := 0; j < len(run); {
-		matched := false
-		kmax := min(a.lx.latinMax, len(run)-j)
-		if !a.lx.leads[run[j].s] {
-			kmax = min(kmax, 1)
+		var canon string
+		var k int
+		if canon, k, key = a.lx.phraseAt(len(run), j, word, key); k > 0 {
+			dst = a.emitCanon(canon, dst, concepts)
+			j += k
+			continue
 		}
-		for k := kmax; k >= 1; k-- {
-			key = key[:0]
-			for i, t := range run[j : j+k] {
-				if i > 0 {
-					key = append(key, ' ')
-				}
-				key = append(key, t.s...)
-			}
-			if canon, ok := a.lx.latin[string(key)]; ok {
-				dst = a.emitCanon(canon, dst, concepts)
-				j += k
-				matched = true
-				break
-			}
+		if w := run[j].s; len(w) > 1 {
+			dst = append(dst, w)
 		}
-		if !matched {
-			if w := run[j].s; len(w) > 1 {
-				dst = append(dst, w)
-			}
-			j++
-		}
+		j++
 	}
 	return dst
 }

@@ -195,6 +195,30 @@ func (lx *lexicon) add(f folder, v, canon string) string {
 	return key
 }
 
+// phraseAt finds the longest variant of the lexicon that starts at word j
+// of n English words (word(i) is word i, stemmed): its canonical form and
+// its length in words, 0 when none starts there. key is scratch for the
+// lookup, returned for reuse.
+func (lx *lexicon) phraseAt(n, j int, word func(int) string, key []byte) (string, int, []byte) {
+	kmax := min(lx.latinMax, n-j)
+	if !lx.leads[word(j)] {
+		kmax = min(kmax, 1)
+	}
+	for k := kmax; k >= 1; k-- {
+		key = key[:0]
+		for i := j; i < j+k; i++ {
+			if i > j {
+				key = append(key, ' ')
+			}
+			key = append(key, word(i)...)
+		}
+		if canon, ok := lx.latin[string(key)]; ok {
+			return canon, k, key
+		}
+	}
+	return "", 0, key
+}
+
 // mixedReplacer rewrites mixed-script variants to their canonical forms,
 // longest first; nil when there are none.
 func (lx *lexicon) mixedReplacer() *strings.Replacer {

@@ -45,32 +45,25 @@ func otherSenses(entries []*Entry, lx *lexicon, f folder) []string {
 	uses := map[string]int{}
 	seen := map[string]bool{}
 	var words []string
+	var key []byte
+	word := func(i int) string { return words[i] }
 	for _, text := range en {
 		clear(seen)
 		words = words[:0]
 		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) || r >= utf8.RuneSelf }) {
 			words = append(words, stem(strings.Trim(w, "'")))
 		}
-		for j := 0; j < len(words); j++ {
-			// A word inside a phrase of the lexicon ("domain name") is read
-			// as the phrase, as the analyzer reads it.
-			if lx.leads[words[j]] {
-				k := min(lx.latinMax, len(words)-j)
-				for ; k > 1; k-- {
-					if _, ok := lx.latin[strings.Join(words[j:j+k], " ")]; ok {
-						break
-					}
-				}
-				if k > 1 {
-					j += k - 1
-					continue
-				}
+		for j := 0; j < len(words); {
+			// Read as the analyzer reads: a word inside a phrase of the
+			// lexicon ("domain name") is the phrase's.
+			var canon string
+			var k int
+			canon, k, key = lx.phraseAt(len(words), j, word, key)
+			if k == 1 && canon != "" && langOf(canon) == "zh" && !seen[words[j]] {
+				seen[words[j]] = true
+				uses[words[j]]++
 			}
-			k := words[j]
-			if canon, ok := lx.latin[k]; ok && canon != "" && langOf(canon) == "zh" && !seen[k] {
-				seen[k] = true
-				uses[k]++
-			}
+			j += max(k, 1)
 		}
 	}
 	// The Han forms of each concept in question, less those that hold a
