@@ -27,13 +27,17 @@
 //	备案, 访问
 //	[modifier]
 //	当日, 期间
+//	[attribute]
+//	费用
 //	[phrasings]
 //	section_hk = 香港服务器要备案吗 | do I need a filing for a Hong Kong server
 //
 // Synonyms map the ways people say a thing onto one canonical form (true
 // synonyms only: a large FAQ tells related things apart); stop words are
 // ignored; subject words name what the FAQ is about, beside those found in
-// its questions; modifiers only qualify a question; phrasings are extra
+// its questions; modifiers only qualify a question; attributes are what a question asks
+// of the thing it names (its price), which two questions about different
+// things share; phrasings are extra
 // ways to ask an entry, for FAQs whose files the team cannot edit.
 // Variants are compared after folding (width, case, traditional
 // characters) and, for English, word stemming. A later file adds to an

@@ -161,6 +161,9 @@ type vocab struct {
 	// weak marks terms that only qualify a question (lexicon [modifier])
 	// and single characters.
 	weak []bool
+	// attr marks the terms of the lexicon's [attribute] words: what a
+	// question asks of the thing it names (its price, how long it takes).
+	attr []bool
 	// hasSubject says whether any term is a subject word.
 	hasSubject bool
 	// subjectCover is the share of the FAQ's questions and phrasings that
@@ -387,6 +390,7 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 	}
 	v.subject = ix.flag(ix.lx.subject)
 	v.weak = ix.flag(ix.lx.modifier)
+	v.attr = ix.flag(ix.lx.attribute)
 	// A qualifier the FAQ lacks (周末 in "we moved last weekend") is told of
 	// the story, not the question: it weighs as any word, not as a concept.
 	ix.qualifier = map[string]bool{}

@@ -26,6 +26,7 @@ type lexicon struct {
 	inCanon   map[string]bool // character pairs of Han canonical forms
 	subject   []string        // words that name the FAQ's subject, folded
 	modifier  []string        // words that only qualify a question, folded
+	attribute []string        // words that ask what a thing costs, takes or allows, folded
 	// phrasingLines says where each [phrasings] line is, for lint.
 	phrasingLines []phrasingLine
 }
@@ -49,7 +50,7 @@ func (lx *lexicon) clone() *lexicon {
 		// Clipped, an append copies rather than writing into lx's array.
 		c.phrasings[id] = slices.Clip(ps)
 	}
-	c.subject, c.modifier, c.phrasingLines = slices.Clip(lx.subject), slices.Clip(lx.modifier), slices.Clip(lx.phrasingLines)
+	c.subject, c.modifier, c.attribute, c.phrasingLines = slices.Clip(lx.subject), slices.Clip(lx.modifier), slices.Clip(lx.attribute), slices.Clip(lx.phrasingLines)
 	return &c
 }
 
@@ -88,8 +89,8 @@ func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			section = strings.ToLower(strings.TrimSpace(line[1 : len(line)-1]))
-			if section != "synonyms" && section != "stop" && section != "phrasings" && section != "subject" && section != "modifier" {
-				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop], [subject], [modifier] or [phrasings]", section)})
+			if section != "synonyms" && section != "stop" && section != "phrasings" && section != "subject" && section != "modifier" && section != "attribute" {
+				probs = append(probs, Problem{name, n, fmt.Sprintf("unknown section [%s]; want [synonyms], [stop], [subject], [modifier], [attribute] or [phrasings]", section)})
 			}
 			continue
 		}
@@ -116,6 +117,10 @@ func (lx *lexicon) parse(name string, r io.Reader, f folder) []Problem {
 		case "modifier":
 			for _, v := range splitAny(line, ",，、") {
 				lx.modifier = append(lx.modifier, f.fold(v))
+			}
+		case "attribute":
+			for _, v := range splitAny(line, ",，、") {
+				lx.attribute = append(lx.attribute, f.fold(v))
 			}
 		case "phrasings":
 			id, ps, ok := strings.Cut(line, "=")

@@ -170,6 +170,10 @@ type params struct {
 	// Index.contrast) in their order: the next is put first when its lead
 	// in the words that tell them apart outweighs the best's lead in key.
 	rankContrast float64
+	// offObject scales the similarity of an entry whose question shares
+	// with the query only words of what is asked (its price, how long),
+	// none of those that name what the query asks it of.
+	offObject float64
 }
 
 var defaultParams = params{
@@ -178,7 +182,7 @@ var defaultParams = params{
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.07,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
-	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3, rankContrast: 0.8,
+	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3, rankContrast: 0.8, offObject: 0.7,
 }
 
 // englishFactor is how much of its weight the English word (stem) t keeps:
@@ -214,32 +218,35 @@ type qterm struct {
 // only where a query touched them.
 type scratch struct {
 	qm, pm, am []float32 // [span*groups + g]
-	vm         []float32 // [span*variants + v]
-	cm         []float32 // [span*chunks + c]: query weight in answer sentence c
-	touchedC   []int32
-	cMark      []uint32
-	sm         []float32 // [span*groups + g]: the best sentence of g's answer
-	core       []bool    // [span*groups + g]: has a distinctive word of g's question
-	raw        []float64 // per group, best over spans
-	bonus      []float32 // per group, its rank bonus (see rankBonus)
-	spanOf     []uint8   // per group, the span that gave raw
-	touchedG   []int32
-	touchedV   []int32
-	gMark      []uint32
-	vMark      []uint32
-	tMark      []uint32 // term → epoch in which the query had it
-	tIdx       []int32  // term → index in terms
-	epoch      uint32
-	terms      []qterm
-	buf        []string
-	unknown    map[string]int32
-	ecov       []float32
-	nSpans     int     // spans the query used
-	long       bool    // the query has several clauses
-	concepts   []int32 // start and end in buf of each lexicon concept's terms
-	conceptOf  []int32 // buf position → its concept's start in concepts, -1 when none
-	termOf     []int32 // buf position → index in terms
-	factor     []float32
+	// qa and qo are the parts of qm and pm that the query's attribute
+	// words, and the words that name what it asks about, make.
+	qa, qo    []float32 // [span*groups + g]
+	vm        []float32 // [span*variants + v]
+	cm        []float32 // [span*chunks + c]: query weight in answer sentence c
+	touchedC  []int32
+	cMark     []uint32
+	sm        []float32 // [span*groups + g]: the best sentence of g's answer
+	core      []bool    // [span*groups + g]: has a distinctive word of g's question
+	raw       []float64 // per group, best over spans
+	bonus     []float32 // per group, its rank bonus (see rankBonus)
+	spanOf    []uint8   // per group, the span that gave raw
+	touchedG  []int32
+	touchedV  []int32
+	gMark     []uint32
+	vMark     []uint32
+	tMark     []uint32 // term → epoch in which the query had it
+	tIdx      []int32  // term → index in terms
+	epoch     uint32
+	terms     []qterm
+	buf       []string
+	unknown   map[string]int32
+	ecov      []float32
+	nSpans    int     // spans the query used
+	long      bool    // the query has several clauses
+	concepts  []int32 // start and end in buf of each lexicon concept's terms
+	conceptOf []int32 // buf position → its concept's start in concepts, -1 when none
+	termOf    []int32 // buf position → index in terms
+	factor    []float32
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -247,8 +254,9 @@ func (ix *Index) getScratch() *scratch {
 		// Only what the last query used is cleared.
 		for sp := range s.nSpans {
 			qm, pm, am, sm, core := s.qm[sp*len(ix.groups):], s.pm[sp*len(ix.groups):], s.am[sp*len(ix.groups):], s.sm[sp*len(ix.groups):], s.core[sp*len(ix.groups):]
+			qa, qo := s.qa[sp*len(ix.groups):], s.qo[sp*len(ix.groups):]
 			for _, g := range s.touchedG {
-				qm[g], pm[g], am[g], sm[g], core[g] = 0, 0, 0, 0, false
+				qm[g], pm[g], am[g], sm[g], core[g], qa[g], qo[g] = 0, 0, 0, 0, false, 0, 0
 			}
 			vm := s.vm[sp*len(ix.variants):]
 			for _, v := range s.touchedV {
@@ -271,6 +279,7 @@ func (ix *Index) getScratch() *scratch {
 	return &scratch{
 		cm: make([]float32, maxSpans*nc), cMark: make([]uint32, nc), sm: make([]float32, maxSpans*ng), ecov: make([]float32, maxSpans*ng),
 		qm: make([]float32, maxSpans*ng), pm: make([]float32, maxSpans*ng), am: make([]float32, maxSpans*ng),
+		qa: make([]float32, maxSpans*ng), qo: make([]float32, maxSpans*ng),
 		vm: make([]float32, maxSpans*nv), core: make([]bool, maxSpans*ng),
 		raw: make([]float64, ng), spanOf: make([]uint8, ng), bonus: make([]float32, ng),
 		gMark: make([]uint32, ng), vMark: make([]uint32, nv), tMark: make([]uint32, nt), tIdx: make([]int32, nt),
@@ -283,8 +292,11 @@ type span struct {
 	total float32
 	// dropped is the share of the weight of the terms the FAQ knows in the
 	// whole query that this span leaves out.
-	dropped   float32
-	qt        qtype
+	dropped float32
+	qt      qtype
+	// objects is the weight of the words that name what the span asks
+	// about: known words that are no qualifier and no attribute.
+	objects   float32
 	onSubject bool
 	onTopic   bool
 }
@@ -438,6 +450,9 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 				known[sp] += t.w
 				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]
 				spans[sp].onTopic = spans[sp].onTopic || !ix.voc.weak[t.id]
+				if ix.termKind(t) == kindObject {
+					spans[sp].objects += t.w
+				}
 				if ix.voc.weak[t.id] && kindFactor(t.text) == 1 {
 					qualifiers[sp]++
 				}
@@ -671,12 +686,13 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			if answers && len(ix.post.a[t.id])+len(ix.post.s[t.id]) > answerBroad {
 				continue
 			}
-			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers)
+			kind := ix.termKind(t)
+			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers, kind)
 			// Entries that lack the query's language hear it through the
 			// translations the FAQ's bilingual entries teach.
 			for _, tr := range ix.trans[t.id] {
 				f := tr.strength * ix.p.transWeight
-				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, late, answers)
+				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, late, answers, kind)
 			}
 		}
 	}
@@ -692,10 +708,33 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 	return len(s.touchedG) > 0
 }
 
+// The kinds of a query term, for add.
+const (
+	kindOther uint8 = iota
+	// kindAttribute is a word of what is asked of a thing: its price, how
+	// long it takes (lexicon [attribute]).
+	kindAttribute
+	// kindObject is a word that names what is asked about.
+	kindObject
+)
+
+// termKind says which kind of query term t is.
+func (ix *Index) termKind(t qterm) uint8 {
+	switch {
+	case t.id < 0 || kindFactor(t.text) != 1 || t.w < minAccumulate:
+		return kindOther
+	case ix.voc.attr[t.id]:
+		return kindAttribute
+	case ix.voc.weak[t.id] || englishTier[t.text] != 0:
+		return kindOther
+	}
+	return kindObject
+}
+
 // add walks term ti's postings for the spans in mask: w is what it counts
 // of the query, vw of an entry's question; only, when set, keeps to entries
 // without that language (a translation's reach).
-func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8, late, answers bool) {
+func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8, late, answers bool, kind uint8) {
 	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
 	epoch0 := s.epoch
 	skip := func(g int32) bool {
@@ -706,12 +745,22 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 		first := m == mask // the first span notes what was touched
 		off := bits.TrailingZeros8(m)
 		qm, pm, am, core := s.qm[off*ng:(off+1)*ng], s.pm[off*ng:(off+1)*ng], s.am[off*ng:(off+1)*ng], s.core[off*ng:(off+1)*ng]
+		var part []float32
+		switch kind {
+		case kindAttribute:
+			part = s.qa[off*ng : (off+1)*ng]
+		case kindObject:
+			part = s.qo[off*ng : (off+1)*ng]
+		}
 		groups := func(acc []float32, l []int32) {
 			for _, g := range l {
 				if skip(g) {
 					continue
 				}
 				acc[g] += w
+				if part != nil && !answers {
+					part[g] += w
+				}
 				if first && s.gMark[g] != epoch {
 					s.gMark[g] = epoch
 					s.touchedG = append(s.touchedG, g)
@@ -804,6 +853,11 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			}
 			if ix.voc.hasSubject && !spans[sp].onSubject && qcov < 1 {
 				pen *= ix.offSubject
+			}
+			if spans[sp].objects > 0 && s.qa[i] > 0 && s.qo[i] == 0 {
+				// Only what is asked of a thing is shared ("how much"), not
+				// the thing: the price of a server is not the filing's.
+				pen *= ix.p.offObject
 			}
 			if sp > 0 {
 				pen *= ix.p.spanFactor * (1 - ix.p.spanDrop*float64(spans[sp].dropped))

@@ -886,3 +886,50 @@ func TestPinyinPrefersWords(t *testing.T) {
 	}
 	wantBest(t, ix, map[string]string{"yidi denglu gaojing": "remote"})
 }
+
+// TestOffObject: an entry whose question shares with the query only a word
+// of what is asked (its price), none of the words that name what the query
+// asks it of, is scaled by offObject: "ECS 多少钱一个月" is not "备案收费吗？",
+// though both ask a price. A query that names the entry's thing too, or
+// names nothing but the price, is unchanged.
+func TestOffObject(t *testing.T) {
+	ix := loadPage(t, `# 备案常见问题
+
+## 备案收费吗？ {#fee}
+
+备案不收取费用。申请幕布时可能会产生费用。
+
+## ECS 实例如何备案？ {#ecs}
+
+购买 ECS 实例后，登录备案平台提交备案申请。
+
+## 域名如何备案？ {#domain}
+
+域名需要完成实名认证后才能备案。
+
+## 备案审核需要多长时间？ {#time}
+
+管局审核一般需要 20 个工作日。
+`)
+	scores := func() (other, same, bare Result) {
+		return ix.Match("ECS 多少钱一个月"), ix.Match("备案要收费吗"), ix.Match("要钱吗")
+	}
+	other, same, bare := scores()
+	p := ix.p
+	p.offObject = 1
+	ix.setParams(p)
+	defer ix.setParams(defaultParams)
+	otherFull, sameFull, bareFull := scores()
+	if other.Best.Entry == nil || other.Best.Entry.ID != "fee" || otherFull.Best.Entry.ID != "fee" {
+		t.Fatalf("ECS price: best %v and %v without the factor, want fee both times", other.Best.Entry, otherFull.Best.Entry)
+	}
+	if other.Answered || other.Best.Score >= otherFull.Best.Score {
+		t.Errorf("ECS price: answered %v at %.2f, %.2f without the factor; want it declined and lower", other.Answered, other.Best.Score, otherFull.Best.Score)
+	}
+	if !same.Answered || same.Best.Entry.ID != "fee" || same.Best.Score != sameFull.Best.Score {
+		t.Errorf("filing price: %v %v %.2f (%.2f without the factor); want fee answered, unchanged", same.Answered, same.Best.Entry, same.Best.Score, sameFull.Best.Score)
+	}
+	if bare.Best.Score != bareFull.Best.Score {
+		t.Errorf("price alone: %.2f, %.2f without the factor; want the same", bare.Best.Score, bareFull.Best.Score)
+	}
+}

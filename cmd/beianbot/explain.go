@@ -194,7 +194,8 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 		}
 		if penalised {
 			b.WriteString("  (a penalty is the factor that lowered an entry's score: the query names no distinctive\n" +
-				"  word of its question, or no subject word of the FAQ, or only a part of the query scored)\n")
+				"  word of its question, or no subject word of the FAQ, or shares with its question only\n" +
+				"  what is asked (a price) and not what of, or only a part of the query scored)\n")
 		}
 		b.WriteString("  (entries are in the matcher's order: the log of raw plus the rank bonus, for the share\n" +
 			"  of the query the question and the whole answer say, less a little for a clause alone)\n")
