@@ -245,6 +245,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_y.jsonl"},
 	{"corpus", "testdata/corpus_u.jsonl"},
 	{"large", "testdata/large_t.jsonl"},
+	{"", "testdata/heldout_z.jsonl"},
+	{"corpus", "testdata/corpus_v.jsonl"},
+	{"large", "testdata/large_u.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
