@@ -938,3 +938,24 @@ func TestOffObject(t *testing.T) {
 		t.Errorf("price alone: %.2f, %.2f without the factor; want the same", bare.Best.Score, bareFull.Best.Score)
 	}
 }
+
+// TestAttributeFromTeamLexicon: a team's lexicon adds [attribute] words to
+// the embedded ones.
+func TestAttributeFromTeamLexicon(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/faq.md", "# 常见问题\n\n## 备案审核需要多长时间？ {#time}\n\n管局审核一般需要 20 个工作日。\n\n## 备案收费吗？ {#fee}\n\n备案不收取费用。\n")
+	writeFile(t, dir+"/lex.txt", "[attribute]\n# How long something takes, for an FAQ whose entries each time a different step.\n审核\n")
+	attr := func(opts Options) (review, fee bool) {
+		ix, err := Load([]string{dir + "/faq.md"}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix.voc.attr[ix.voc.ids["审核"]], ix.voc.attr[ix.voc.ids["费用"]]
+	}
+	if review, fee := attr(Options{}); review || !fee {
+		t.Errorf("embedded lexicon: 审核 an attribute %v, 费用 %v; want false, true", review, fee)
+	}
+	if review, fee := attr(Options{Lexicon: []string{dir + "/lex.txt"}}); !review || !fee {
+		t.Errorf("with the team's lexicon: 审核 an attribute %v, 费用 %v; want both", review, fee)
+	}
+}
