@@ -211,6 +211,7 @@ type qterm struct {
 	id    int32 // -1 when the FAQ does not have it
 	w     float32
 	spans uint8 // bit s: span s has it
+	kind  uint8 // see termKind
 }
 
 // scratch holds per-query accumulators, reused through Index.pool so that
@@ -247,6 +248,9 @@ type scratch struct {
 	conceptOf []int32 // buf position → its concept's start in concepts, -1 when none
 	termOf    []int32 // buf position → index in terms
 	factor    []float32
+	// asksAttribute says that the query has an attribute word (see
+	// termKind): only then are qa and qo kept.
+	asksAttribute bool
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -436,6 +440,11 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	ix.capConcepts(s)
 	var qualifiers [maxSpans]int
 	var known [maxSpans]float32
+	s.asksAttribute = false
+	for i := range s.terms {
+		s.terms[i].kind = ix.termKind(s.terms[i])
+		s.asksAttribute = s.asksAttribute || s.terms[i].kind == kindAttribute
+	}
 	for _, t := range s.terms {
 		for sp := range n {
 			if t.spans&(1<<sp) == 0 {
@@ -450,7 +459,7 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 				known[sp] += t.w
 				spans[sp].onSubject = spans[sp].onSubject || ix.voc.subject[t.id]
 				spans[sp].onTopic = spans[sp].onTopic || !ix.voc.weak[t.id]
-				if ix.termKind(t) == kindObject {
+				if t.kind == kindObject {
 					spans[sp].objects += t.w
 				}
 				if ix.voc.weak[t.id] && kindFactor(t.text) == 1 {
@@ -686,13 +695,12 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 			if answers && len(ix.post.a[t.id])+len(ix.post.s[t.id]) > answerBroad {
 				continue
 			}
-			kind := ix.termKind(t)
-			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers, kind)
+			ix.add(s, t.id, t.w, ix.voc.idf[t.id], t.spans, 0, late, answers, t.kind)
 			// Entries that lack the query's language hear it through the
 			// translations the FAQ's bilingual entries teach.
 			for _, tr := range ix.trans[t.id] {
 				f := tr.strength * ix.p.transWeight
-				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, late, answers, kind)
+				ix.add(s, tr.term, t.w*f, ix.voc.idf[tr.term]*f, t.spans, qbit, late, answers, t.kind)
 			}
 		}
 	}
@@ -746,10 +754,12 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 		off := bits.TrailingZeros8(m)
 		qm, pm, am, core := s.qm[off*ng:(off+1)*ng], s.pm[off*ng:(off+1)*ng], s.am[off*ng:(off+1)*ng], s.core[off*ng:(off+1)*ng]
 		var part []float32
-		switch kind {
-		case kindAttribute:
+		switch {
+		case !s.asksAttribute:
+			// qa and qo are read only of a query with an attribute word.
+		case kind == kindAttribute:
 			part = s.qa[off*ng : (off+1)*ng]
-		case kindObject:
+		case kind == kindObject:
 			part = s.qo[off*ng : (off+1)*ng]
 		}
 		groups := func(acc []float32, l []int32) {
