@@ -35,10 +35,10 @@
 // Synonyms map the ways people say a thing onto one canonical form (true
 // synonyms only: a large FAQ tells related things apart); stop words are
 // ignored; subject words name what the FAQ is about, beside those found in
-// its questions; modifiers only qualify a question; attributes are what a question asks
-// of the thing it names (its price), which two questions about different
-// things share; phrasings are extra
-// ways to ask an entry, for FAQs whose files the team cannot edit.
+// its questions; modifiers only qualify a question; attributes are what a
+// question asks of the thing it names (its price), which questions about
+// different things share; phrasings are extra ways to ask an entry, for
+// FAQs whose files the team cannot edit.
 // Variants are compared after folding (width, case, traditional
 // characters) and, for English, word stemming. A later file adds to an
 // earlier one and may map a variant anew; within one file, two variants

@@ -162,7 +162,7 @@ type vocab struct {
 	// and single characters.
 	weak []bool
 	// attr marks the terms of the lexicon's [attribute] words: what a
-	// question asks of the thing it names (its price, how long it takes).
+	// question asks of the thing it names (its price).
 	attr []bool
 	// hasSubject says whether any term is a subject word.
 	hasSubject bool

@@ -26,7 +26,7 @@ type lexicon struct {
 	inCanon   map[string]bool // character pairs of Han canonical forms
 	subject   []string        // words that name the FAQ's subject, folded
 	modifier  []string        // words that only qualify a question, folded
-	attribute []string        // words that ask what a thing costs, takes or allows, folded
+	attribute []string        // words that ask what of a thing (its price), folded
 	// phrasingLines says where each [phrasings] line is, for lint.
 	phrasingLines []phrasingLine
 }

@@ -171,8 +171,8 @@ type params struct {
 	// in the words that tell them apart outweighs the best's lead in key.
 	rankContrast float64
 	// offObject scales the similarity of an entry whose question shares
-	// with the query only words of what is asked (its price, how long),
-	// none of those that name what the query asks it of.
+	// with the query only words of what is asked (its price), none of
+	// those that name what the query asks it of.
 	offObject float64
 }
 
@@ -219,37 +219,37 @@ type qterm struct {
 // only where a query touched them.
 type scratch struct {
 	qm, pm, am []float32 // [span*groups + g]
+	vm         []float32 // [span*variants + v]
+	cm         []float32 // [span*chunks + c]: query weight in answer sentence c
+	touchedC   []int32
+	cMark      []uint32
+	sm         []float32 // [span*groups + g]: the best sentence of g's answer
+	core       []bool    // [span*groups + g]: has a distinctive word of g's question
+	raw        []float64 // per group, best over spans
+	bonus      []float32 // per group, its rank bonus (see rankBonus)
+	spanOf     []uint8   // per group, the span that gave raw
+	touchedG   []int32
+	touchedV   []int32
+	gMark      []uint32
+	vMark      []uint32
+	tMark      []uint32 // term → epoch in which the query had it
+	tIdx       []int32  // term → index in terms
+	epoch      uint32
+	terms      []qterm
+	buf        []string
+	unknown    map[string]int32
+	ecov       []float32
+	nSpans     int     // spans the query used
+	long       bool    // the query has several clauses
+	concepts   []int32 // start and end in buf of each lexicon concept's terms
+	conceptOf  []int32 // buf position → its concept's start in concepts, -1 when none
+	termOf     []int32 // buf position → index in terms
+	factor     []float32
 	// qa and qo are the parts of qm and pm that the query's attribute
-	// words, and the words that name what it asks about, make.
-	qa, qo    []float32 // [span*groups + g]
-	vm        []float32 // [span*variants + v]
-	cm        []float32 // [span*chunks + c]: query weight in answer sentence c
-	touchedC  []int32
-	cMark     []uint32
-	sm        []float32 // [span*groups + g]: the best sentence of g's answer
-	core      []bool    // [span*groups + g]: has a distinctive word of g's question
-	raw       []float64 // per group, best over spans
-	bonus     []float32 // per group, its rank bonus (see rankBonus)
-	spanOf    []uint8   // per group, the span that gave raw
-	touchedG  []int32
-	touchedV  []int32
-	gMark     []uint32
-	vMark     []uint32
-	tMark     []uint32 // term → epoch in which the query had it
-	tIdx      []int32  // term → index in terms
-	epoch     uint32
-	terms     []qterm
-	buf       []string
-	unknown   map[string]int32
-	ecov      []float32
-	nSpans    int     // spans the query used
-	long      bool    // the query has several clauses
-	concepts  []int32 // start and end in buf of each lexicon concept's terms
-	conceptOf []int32 // buf position → its concept's start in concepts, -1 when none
-	termOf    []int32 // buf position → index in terms
-	factor    []float32
-	// asksAttribute says that the query has an attribute word (see
-	// termKind): only then are qa and qo kept.
+	// words, and the words that name what it asks about, make; they are
+	// kept only when asksAttribute says the query has an attribute word
+	// (see termKind).
+	qa, qo        []float32 // [span*groups + g]
 	asksAttribute bool
 }
 
@@ -258,9 +258,14 @@ func (ix *Index) getScratch() *scratch {
 		// Only what the last query used is cleared.
 		for sp := range s.nSpans {
 			qm, pm, am, sm, core := s.qm[sp*len(ix.groups):], s.pm[sp*len(ix.groups):], s.am[sp*len(ix.groups):], s.sm[sp*len(ix.groups):], s.core[sp*len(ix.groups):]
-			qa, qo := s.qa[sp*len(ix.groups):], s.qo[sp*len(ix.groups):]
 			for _, g := range s.touchedG {
-				qm[g], pm[g], am[g], sm[g], core[g], qa[g], qo[g] = 0, 0, 0, 0, false, 0, 0
+				qm[g], pm[g], am[g], sm[g], core[g] = 0, 0, 0, 0, false
+			}
+			if s.asksAttribute {
+				qa, qo := s.qa[sp*len(ix.groups):], s.qo[sp*len(ix.groups):]
+				for _, g := range s.touchedG {
+					qa[g], qo[g] = 0, 0
+				}
 			}
 			vm := s.vm[sp*len(ix.variants):]
 			for _, v := range s.touchedV {
@@ -296,13 +301,13 @@ type span struct {
 	total float32
 	// dropped is the share of the weight of the terms the FAQ knows in the
 	// whole query that this span leaves out.
-	dropped float32
-	qt      qtype
-	// objects is the weight of the words that name what the span asks
-	// about: known words that are no qualifier and no attribute.
-	objects   float32
+	dropped   float32
+	qt        qtype
 	onSubject bool
 	onTopic   bool
+	// objects is the weight of the words that name what the span asks
+	// about: known words that are no qualifier and no attribute.
+	objects float32
 }
 
 // Match matches query against the FAQ and says how sure it is.

@@ -898,7 +898,7 @@ func TestPinyinPrefersWords(t *testing.T) {
 // though both ask a price. A query that names the entry's thing too, or
 // names nothing but the price, is unchanged.
 func TestOffObject(t *testing.T) {
-	ix := loadPage(t, `# 备案常见问题
+	const page = `# 备案常见问题
 
 ## 备案收费吗？ {#fee}
 
@@ -915,7 +915,16 @@ func TestOffObject(t *testing.T) {
 ## 备案审核需要多长时间？ {#time}
 
 管局审核一般需要 20 个工作日。
-`)
+`
+	ix := loadPage(t, page)
+	// What one query keeps of the words it shares (qa, qo) is gone by the
+	// next, priced or not.
+	for _, q := range []string{"ECS 多少钱一个月", "域名如何备案", "备案要收费吗", "ECS 实例怎么备案", "域名要钱吗", "ECS 多少钱一个月"} {
+		want, got := loadPage(t, page).Match(q), ix.Match(q)
+		if got.Answered != want.Answered || idOf(got.Best.Entry) != idOf(want.Best.Entry) || got.Best.Score != want.Best.Score {
+			t.Errorf("Match(%q) = %s %.4f after other queries, alone %s %.4f", q, idOf(got.Best.Entry), got.Best.Score, idOf(want.Best.Entry), want.Best.Score)
+		}
+	}
 	scores := func() (other, same, bare Result) {
 		return ix.Match("ECS 多少钱一个月"), ix.Match("备案要收费吗"), ix.Match("要钱吗")
 	}
