@@ -869,7 +869,7 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			if ix.voc.hasSubject && !spans[sp].onSubject && qcov < 1 {
 				pen *= ix.offSubject
 			}
-			if spans[sp].objects > 0 && s.qa[i] > 0 && s.qo[i] == 0 {
+			if s.asksAttribute && spans[sp].objects > 0 && s.qa[i] > 0 && s.qo[i] == 0 {
 				// Only what is asked of a thing is shared ("how much"), not
 				// the thing: the price of a server is not the filing's.
 				pen *= ix.p.offObject
