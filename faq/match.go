@@ -724,8 +724,8 @@ func (ix *Index) accumulate(s *scratch, spans []span, lang string) bool {
 // The kinds of a query term, for add.
 const (
 	kindOther uint8 = iota
-	// kindAttribute is a word of what is asked of a thing: its price, how
-	// long it takes (lexicon [attribute]).
+	// kindAttribute is a word of what is asked of a thing: its price
+	// (lexicon [attribute]).
 	kindAttribute
 	// kindObject is a word that names what is asked about.
 	kindObject
@@ -760,8 +760,9 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 		qm, pm, am, core := s.qm[off*ng:(off+1)*ng], s.pm[off*ng:(off+1)*ng], s.am[off*ng:(off+1)*ng], s.core[off*ng:(off+1)*ng]
 		var part []float32
 		switch {
-		case !s.asksAttribute:
-			// qa and qo are read only of a query with an attribute word.
+		case !s.asksAttribute || answers:
+			// qa and qo are of questions, read only of a query with an
+			// attribute word.
 		case kind == kindAttribute:
 			part = s.qa[off*ng : (off+1)*ng]
 		case kind == kindObject:
@@ -773,7 +774,7 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 					continue
 				}
 				acc[g] += w
-				if part != nil && !answers {
+				if part != nil {
 					part[g] += w
 				}
 				if first && s.gMark[g] != epoch {
