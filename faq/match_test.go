@@ -142,7 +142,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_y.jsonl"}, true, 0.63, 0.01, 0.96},
 		{"corpus", []string{"testdata/corpus_u.jsonl"}, false, 0.54, 0.035, 0.85},
 		{"large", []string{"testdata/large_t.jsonl"}, false, 0.46, 0.03, 0.96},
-		// The next session's round, scored once as written.
+		// This release's round, scored once as written (README).
 		{"", []string{"testdata/heldout_z.jsonl"}, false, 0.84, 0.015, 0.89},
 		{"", []string{"testdata/heldout_z.jsonl"}, true, 0.66, 0.03, 0.96},
 		{"corpus", []string{"testdata/corpus_v.jsonl"}, false, 0.55, 0.03, 0.85},
@@ -953,7 +953,7 @@ func TestOffObject(t *testing.T) {
 func TestAttributeFromTeamLexicon(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir+"/faq.md", "# 常见问题\n\n## 备案审核需要多长时间？ {#time}\n\n管局审核一般需要 20 个工作日。\n\n## 备案收费吗？ {#fee}\n\n备案不收取费用。\n")
-	writeFile(t, dir+"/lex.txt", "[attribute]\n# How long something takes, for an FAQ whose entries each time a different step.\n审核\n")
+	writeFile(t, dir+"/lex.txt", "[attribute]\n# A team's own: what its questions ask of each step.\n审核\n")
 	attr := func(opts Options) (review, fee bool) {
 		ix, err := Load([]string{dir + "/faq.md"}, opts)
 		if err != nil {
