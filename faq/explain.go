@@ -25,6 +25,10 @@ type Explanation struct {
 	// concept and this FAQ's own entries use in another sense: read as
 	// written (see the matching doc).
 	OwnSense []string
+	// UnknownAttribute says that the query asks a price (a word of the
+	// lexicon's [attribute]) of an FAQ that has no word of one: every entry
+	// scores less.
+	UnknownAttribute bool
 	// Terms are the query's terms with their weights.
 	Terms []TermWeight
 	// Entries are the best entries, best first.
@@ -79,14 +83,15 @@ type EntryScore struct {
 
 // trace collects per-group details while one query is scored.
 type trace struct {
-	clauses  []string
-	asking   int
-	terms    []qterm
-	reads    []Reading // pairs read as a pair of the same sound
-	top      [maxSuggestions + 1]scored
-	long     bool // the query has several clauses
-	decision decision
-	rows     map[int32][maxSpans]traceRow
+	clauses          []string
+	asking           int
+	terms            []qterm
+	reads            []Reading // pairs read as a pair of the same sound
+	top              [maxSuggestions + 1]scored
+	long             bool // the query has several clauses
+	unknownAttribute bool
+	decision         decision
+	rows             map[int32][maxSpans]traceRow
 }
 
 type traceRow struct {
@@ -109,7 +114,7 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

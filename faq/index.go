@@ -57,9 +57,12 @@ type variant struct {
 type Index struct {
 	// qualifier holds the terms of the lexicon's [modifier] words.
 	qualifier map[string]bool
-	entries   []*Entry
-	byKey     map[[2]string]*Entry
-	groups    []group
+	// unknownAttribute holds the terms of the lexicon's [attribute] words
+	// when the FAQ has none of them (see params.offUnknownAttribute).
+	unknownAttribute map[string]bool
+	entries          []*Entry
+	byKey            map[[2]string]*Entry
+	groups           []group
 	// topic maps a group to its topic: groups whose questions are the same
 	// (copies of a page, cn/intl editions) share one, and never compete.
 	topic    []int32
@@ -391,6 +394,19 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 	v.subject = ix.flag(ix.lx.subject)
 	v.weak = ix.flag(ix.lx.modifier)
 	v.attr = ix.flag(ix.lx.attribute)
+	// The attribute words' terms, when the FAQ has none of them: a question
+	// of a price asked of an FAQ that never speaks of one.
+	ix.unknownAttribute = nil
+	if !slices.Contains(v.attr, true) {
+		ix.unknownAttribute = map[string]bool{}
+		for _, w := range ix.lx.attribute {
+			for _, t := range ix.an.analyzeDoc(w, nil) {
+				if kindFactor(t) == 1 {
+					ix.unknownAttribute[t] = true
+				}
+			}
+		}
+	}
 	// A qualifier the FAQ lacks (周末 in "we moved last weekend") is told of
 	// the story, not the question: it weighs as any word, not as a concept.
 	ix.qualifier = map[string]bool{}

@@ -174,6 +174,10 @@ type params struct {
 	// with the query only words of what is asked (its price), none of
 	// those that name what the query asks it of.
 	offObject float64
+	// offUnknownAttribute scales every entry of an FAQ that has none of
+	// the lexicon's [attribute] words for a query whose asking clause has
+	// one: an FAQ that never speaks of a price answers no price question.
+	offUnknownAttribute float64
 }
 
 var defaultParams = params{
@@ -182,7 +186,7 @@ var defaultParams = params{
 	coreShare: 0.3, offCore: 0.7, unknownConcept: 1, bgLow: 4, slope: 9, minMargin: 0.07,
 	typeMismatch: 0.9, spanFactor: 0.85, spanDrop: 0.4, unknownLong: 0.7, transWeight: 0.8, nonWord: 0.5, commonFloor: 0.2, bgHigh: 7,
 	ecovPrior: 0.5, sentenceWeight: 0.9, marginLog: 0.015, english1: 0.2, english2: 0.5, contrastLead: 0.25,
-	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3, rankContrast: 0.8, offObject: 0.7,
+	rankQuestion: 0.435, rankAnswer: 0.3, rankClause: 0.3, rankContrast: 0.8, offObject: 0.7, offUnknownAttribute: 0.7,
 }
 
 // englishFactor is how much of its weight the English word (stem) t keeps:
@@ -251,6 +255,9 @@ type scratch struct {
 	// (see termKind).
 	qa, qo        []float32 // [span*groups + g]
 	asksAttribute bool
+	// asksUnknown says that the clause that asks has an attribute word of
+	// which the FAQ has none (see params.offUnknownAttribute).
+	asksUnknown bool
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -340,7 +347,7 @@ func (ix *Index) match(query string, tr *trace) Result {
 	conf := ix.p.calibrate(best.raw, s.long)
 	res.Best = Match{Entry: ix.answerOf(s, best.g, res.Lang), Score: conf}
 	if tr != nil {
-		tr.top, tr.long, tr.decision = top, s.long, d
+		tr.top, tr.long, tr.decision, tr.unknownAttribute = top, s.long, d, s.asksUnknown
 	}
 	if d.answered {
 		res.Answered = true
@@ -445,8 +452,13 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	ix.capConcepts(s)
 	var qualifiers [maxSpans]int
 	var known [maxSpans]float32
-	s.asksAttribute = false
+	s.asksAttribute, s.asksUnknown = false, false
 	for i := range s.terms {
+		// Of a message of several clauses, the one that asks: money spent
+		// in the story ("不想白花钱") is not asked about.
+		if t := s.terms[i]; ix.unknownAttribute[t.text] && (n == 1 || t.spans&2 != 0) {
+			s.asksUnknown = true
+		}
 		s.terms[i].kind = ix.termKind(s.terms[i])
 		s.asksAttribute = s.asksAttribute || s.terms[i].kind == kindAttribute
 	}
@@ -869,6 +881,10 @@ func (ix *Index) scoreGroups(s *scratch, spans []span, tr *trace) {
 			}
 			if ix.voc.hasSubject && !spans[sp].onSubject && qcov < 1 {
 				pen *= ix.offSubject
+			}
+			if s.asksUnknown {
+				// Asked a price, the FAQ has no word of one.
+				pen *= ix.p.offUnknownAttribute
 			}
 			if s.asksAttribute && spans[sp].objects > 0 && s.qa[i] > 0 && s.qo[i] == 0 {
 				// Only what is asked of a thing is shared ("how much"), not

@@ -968,3 +968,35 @@ func TestAttributeFromTeamLexicon(t *testing.T) {
 		t.Errorf("with the team's lexicon: 审核 an attribute %v, 费用 %v; want both", review, fee)
 	}
 }
+
+// TestOffUnknownAttribute: a price asked of an FAQ that has no word of one
+// (the seed FAQ) scales every entry by offUnknownAttribute, so "香港服务器多少钱
+// 一个月" is not answered with the entry on Hong Kong servers; money spent
+// in the story of a longer message, outside the clause that asks, changes
+// nothing; an FAQ that speaks of prices is never scaled so.
+func TestOffUnknownAttribute(t *testing.T) {
+	ix, err := LoadEmbedded(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const priced = "香港服务器多少钱一个月"
+	const story = "我们不想白花钱开发完了发现上不了线。网站放在香港服务器上需要备案吗？"
+	got, gotStory := ix.Match(priced), ix.Match(story)
+	p := ix.p
+	p.offUnknownAttribute = 1
+	ix.setParams(p)
+	defer ix.setParams(defaultParams)
+	full, fullStory := ix.Match(priced), ix.Match(story)
+	if got.Answered || got.Best.Score >= full.Best.Score {
+		t.Errorf("%s: answered %v at %.2f, %.2f without the factor; want it declined and lower", priced, got.Answered, got.Best.Score, full.Best.Score)
+	}
+	if ex := ix.Explain(priced); !ex.UnknownAttribute {
+		t.Errorf("%s: explain does not say the FAQ has no word of a price", priced)
+	}
+	if gotStory.Best.Score != fullStory.Best.Score || !gotStory.Answered {
+		t.Errorf("money in the story: %v %.2f, %.2f without the factor; want it answered, unchanged", gotStory.Answered, gotStory.Best.Score, fullStory.Best.Score)
+	}
+	if priced := loadPage(t, "# FAQ\n\n## 备案收费吗？ {#fee}\n\n备案不收取费用。\n"); priced.unknownAttribute != nil {
+		t.Errorf("an FAQ with a word of price: %v, want no unknown attribute words", priced.unknownAttribute)
+	}
+}

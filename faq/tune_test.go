@@ -100,6 +100,7 @@ func TestTune(t *testing.T) {
 		{"answerWeight", []float64{0.25, 0.4, 0.55}, func(p *params, v float64) { p.answerWeight = float32(v) }},
 		{"offCore", []float64{0.7, 0.85}, func(p *params, v float64) { p.offCore = v }},
 		{"offObject", []float64{0.5, 0.7, 0.85}, func(p *params, v float64) { p.offObject = v }},
+		{"offUnknownAttribute", []float64{0.5, 0.7, 0.85, 1}, func(p *params, v float64) { p.offUnknownAttribute = v }},
 		{"spanFactor", []float64{0.85, 0.95}, func(p *params, v float64) { p.spanFactor = v }},
 		{"spanDrop", []float64{0, 0.2, 0.4, 0.6}, func(p *params, v float64) { p.spanDrop = v }},
 		{"typeMismatch", []float64{0.8, 0.9}, func(p *params, v float64) { p.typeMismatch = v }},

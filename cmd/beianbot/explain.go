@@ -29,9 +29,12 @@ type explainOutput struct {
 	Readings        []explainRead `json:"readings"`
 	// OwnSense lists the words the FAQ uses in a sense of its own, read as
 	// written rather than through the lexicon.
-	OwnSense []string       `json:"own_sense"`
-	Terms    []explainTerm  `json:"terms"`
-	Entries  []explainEntry `json:"entries"`
+	OwnSense []string `json:"own_sense"`
+	// UnknownAttribute is set when the query asks a price of an FAQ that
+	// has no word of one.
+	UnknownAttribute bool           `json:"unknown_attribute"`
+	Terms            []explainTerm  `json:"terms"`
+	Entries          []explainEntry `json:"entries"`
 	// Close is set when the best topic scored high enough but the next
 	// scored close to it; Contrast then tells them apart from ContrastLead,
 	// and Reranked says the best was put above a topic scoring higher.
@@ -92,7 +95,7 @@ func writeExplain(w io.Writer, ix *faq.Index, q string, asJSON bool, cfg config)
 func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 	out := explainOutput{Query: q, Result: askJSON(q, bot.Decide(ex.Result, cfg.AnswerAt)),
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
-		Clauses: nonNil(ex.Clauses), Asking: ex.Asking, OwnSense: nonNil(ex.OwnSense),
+		Clauses: nonNil(ex.Clauses), Asking: ex.Asking, OwnSense: nonNil(ex.OwnSense), UnknownAttribute: ex.UnknownAttribute,
 		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{},
 		Close: ex.Close, Contrast: round3(ex.Contrast), ContrastLead: ex.ContrastLead, Reranked: ex.Reranked}
 	for _, r := range ex.Readings {
@@ -147,6 +150,9 @@ func renderExplain(b *strings.Builder, q string, ex faq.Explanation, cfg config)
 	if len(ex.OwnSense) > 0 {
 		b.WriteString("read as written, for this FAQ's own entries use them so (not as the lexicon's concept):\n")
 		wrapItems(b, ex.OwnSense)
+	}
+	if ex.UnknownAttribute {
+		b.WriteString("asks a price, and this FAQ has no word of one: every entry scores less\n")
 	}
 
 	var known, unknown []string
