@@ -929,10 +929,7 @@ func TestOffObject(t *testing.T) {
 		return ix.Match("ECS 多少钱一个月"), ix.Match("备案要收费吗"), ix.Match("要钱吗")
 	}
 	other, same, bare := scores()
-	p := ix.p
-	p.offObject = 1
-	ix.setParams(p)
-	defer ix.setParams(defaultParams)
+	withParams(t, ix, func(p *params) { p.offObject = 1 })
 	otherFull, sameFull, bareFull := scores()
 	if other.Best.Entry == nil || other.Best.Entry.ID != "fee" || otherFull.Best.Entry.ID != "fee" {
 		t.Fatalf("ECS price: best %v and %v without the factor, want fee both times", other.Best.Entry, otherFull.Best.Entry)
@@ -982,10 +979,7 @@ func TestOffUnknownAttribute(t *testing.T) {
 	const priced = "香港服务器多少钱一个月"
 	const story = "我们不想白花钱开发完了发现上不了线。网站放在香港服务器上需要备案吗？"
 	got, gotStory := ix.Match(priced), ix.Match(story)
-	p := ix.p
-	p.offUnknownAttribute = 1
-	ix.setParams(p)
-	defer ix.setParams(defaultParams)
+	withParams(t, ix, func(p *params) { p.offUnknownAttribute = 1 })
 	full, fullStory := ix.Match(priced), ix.Match(story)
 	if got.Answered || got.Best.Score >= full.Best.Score {
 		t.Errorf("%s: answered %v at %.2f, %.2f without the factor; want it declined and lower", priced, got.Answered, got.Best.Score, full.Best.Score)
@@ -999,4 +993,13 @@ func TestOffUnknownAttribute(t *testing.T) {
 	if priced := loadPage(t, "# FAQ\n\n## 备案收费吗？ {#fee}\n\n备案不收取费用。\n"); priced.unknownAttribute != nil {
 		t.Errorf("an FAQ with a word of price: %v, want no unknown attribute words", priced.unknownAttribute)
 	}
+}
+
+// withParams sets ix's constants as set changes them, until the test ends.
+func withParams(t *testing.T, ix *Index, set func(*params)) {
+	t.Helper()
+	p := ix.p
+	set(&p)
+	ix.setParams(p)
+	t.Cleanup(func() { ix.setParams(defaultParams) })
 }
