@@ -248,6 +248,8 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_z.jsonl"},
 	{"corpus", "testdata/corpus_v.jsonl"},
 	{"large", "testdata/large_u.jsonl"},
+	{"", "testdata/heldout_aa.jsonl"},
+	{"", "testdata/heldout_ab.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
