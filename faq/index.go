@@ -398,25 +398,11 @@ func (ix *Index) weigh(variantTerms [][]int32, df []int) {
 	// of a price asked of an FAQ that never speaks of one.
 	ix.unknownAttribute = nil
 	if !slices.Contains(v.attr, true) {
-		ix.unknownAttribute = map[string]bool{}
-		for _, w := range ix.lx.attribute {
-			for _, t := range ix.an.analyzeDoc(w, nil) {
-				if kindFactor(t) == 1 {
-					ix.unknownAttribute[t] = true
-				}
-			}
-		}
+		ix.unknownAttribute = ix.termSet(ix.lx.attribute)
 	}
 	// A qualifier the FAQ lacks (周末 in "we moved last weekend") is told of
 	// the story, not the question: it weighs as any word, not as a concept.
-	ix.qualifier = map[string]bool{}
-	for _, w := range ix.lx.modifier {
-		for _, t := range ix.an.analyzeDoc(w, nil) {
-			if kindFactor(t) == 1 {
-				ix.qualifier[t] = true
-			}
-		}
-	}
+	ix.qualifier = ix.termSet(ix.lx.modifier)
 	for t, ti := range v.ids {
 		v.weak[ti] = v.weak[ti] || kindFactor(t) != 1
 	}
@@ -553,12 +539,24 @@ func (ix *Index) weight(t string, localIDF float64) float64 {
 // flag marks the terms (pairs and words) of the given words.
 func (ix *Index) flag(words []string) []bool {
 	out := make([]bool, len(ix.voc.ids))
-	for _, w := range words {
-		for _, t := range ix.an.analyzeDoc(w, nil) {
-			if ti, ok := ix.voc.ids[t]; ok && kindFactor(t) == 1 {
-				out[ti] = true
-			}
+	for t := range ix.termSet(words) {
+		if ti, ok := ix.voc.ids[t]; ok {
+			out[ti] = true
 		}
 	}
 	return out
+}
+
+// termSet returns the terms of words that are character pairs or whole
+// words, whether the FAQ has them or not.
+func (ix *Index) termSet(words []string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words {
+		for _, t := range ix.an.analyzeDoc(w, nil) {
+			if kindFactor(t) == 1 {
+				set[t] = true
+			}
+		}
+	}
+	return set
 }
