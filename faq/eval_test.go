@@ -24,9 +24,22 @@ type evalCase struct {
 
 func readEval(t testing.TB, path string) []evalCase {
 	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no eval set: %v", err)
+	}
+	out, err := readEvalFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// readEvalFile reads a labelled set: JSON lines of a query and what it
+// expects (an id, a list of ids, or null for out of scope).
+func readEvalFile(path string) ([]evalCase, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("no eval set: %v", err)
+		return nil, err
 	}
 	defer f.Close()
 	var out []evalCase
@@ -41,7 +54,7 @@ func readEval(t testing.TB, path string) []evalCase {
 			Expect json.RawMessage `json:"expect"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
-			t.Fatalf("%s: %v", path, err)
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 		c := evalCase{Query: raw.Query}
 		var one string
@@ -50,11 +63,11 @@ func readEval(t testing.TB, path string) []evalCase {
 		} else if json.Unmarshal(raw.Expect, &one) == nil {
 			c.Expect = []string{one}
 		} else if err := json.Unmarshal(raw.Expect, &c.Expect); err != nil {
-			t.Fatalf("%s: expect %s: %v", path, raw.Expect, err)
+			return nil, fmt.Errorf("%s: expect %s: %v", path, raw.Expect, err)
 		}
 		out = append(out, c)
 	}
-	return out
+	return out, sc.Err()
 }
 
 // attrRe matches a heading's trailing attribute block.
@@ -320,6 +333,20 @@ func TestEvalReport(t *testing.T) {
 			a := score(t, cache[key], readEval(t, s.file), mode == "misses" && !noPhr)
 			t.Logf("%-36s phrasings=%-5v %s", s.file, !noPhr, a)
 		}
+	}
+	if only != "" && !strings.Contains("alone", only) {
+		return
+	}
+	if _, err := os.Stat(evalFAQs["large"][0]); err != nil {
+		return
+	}
+	products, err := productFAQs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range products {
+		t.Logf("%-36s phrasings=%-5v %s", "alone/"+p.name+"/own", true, score(t, p.ix, p.own, false))
+		t.Logf("%-36s phrasings=%-5v %s", "alone/"+p.name+"/others", true, score(t, p.ix, p.others, false))
 	}
 }
 
