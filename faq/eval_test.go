@@ -263,6 +263,9 @@ var evalSets = []struct{ faq, file string }{
 	{"large", "testdata/large_u.jsonl"},
 	{"", "testdata/heldout_aa.jsonl"},
 	{"", "testdata/heldout_ab.jsonl"},
+	{"", "testdata/heldout_ac.jsonl"},
+	{"corpus", "testdata/corpus_w.jsonl"},
+	{"large", "testdata/large_v.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
