@@ -173,6 +173,12 @@ func TestOneProductAlone(t *testing.T) {
 			if got := float64(others.declined) / float64(others.out); got < f.othersDeclined {
 				t.Errorf("others' questions declined %.3f, want >= %.2f", got, f.othersDeclined)
 			}
+			// Its headings asked as written, as of the whole FAQ.
+			if ok, n, misses := headingsAnswered(p.ix); float64(ok) < 0.97*float64(n) {
+				t.Errorf("%d/%d headings answered with their own topic, want >= 97%%; misses: %q", ok, n, misses)
+			} else {
+				t.Logf("%d/%d headings answered with their own topic", ok, n)
+			}
 		})
 	}
 }

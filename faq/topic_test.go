@@ -16,27 +16,33 @@ func TestHeadingsAsWritten(t *testing.T) {
 		name := tc.name
 		t.Run(name, func(t *testing.T) {
 			ix := loadEval(t, name, Options{NoPhrasings: true})
-			topicOf := map[string]int32{}
-			for g, grp := range ix.groups {
-				topicOf[grp.id] = ix.topic[g]
-			}
-			var n, ok int
-			var misses []string
-			for _, e := range ix.entries {
-				n++
-				r := ix.Match(e.Question)
-				if r.Answered && topicOf[r.Best.Entry.ID] == topicOf[e.ID] {
-					ok++
-				} else if len(misses) < 10 {
-					misses = append(misses, e.Question+" → "+idOf(r.Best.Entry))
-				}
-			}
+			ok, n, misses := headingsAnswered(ix)
 			t.Logf("%d/%d headings answered with their own topic", ok, n)
 			if float64(ok) < tc.want*float64(n) {
 				t.Errorf("%d/%d headings answered with their own topic, want >= %.0f%%; misses: %q", ok, n, 100*tc.want, misses)
 			}
 		})
 	}
+}
+
+// headingsAnswered asks every entry's question of ix as written, and counts
+// those answered with an entry of their own topic (ok of n), with the first
+// misses.
+func headingsAnswered(ix *Index) (ok, n int, misses []string) {
+	topicOf := map[string]int32{}
+	for g, grp := range ix.groups {
+		topicOf[grp.id] = ix.topic[g]
+	}
+	for _, e := range ix.entries {
+		n++
+		r := ix.Match(e.Question)
+		if r.Answered && topicOf[r.Best.Entry.ID] == topicOf[e.ID] {
+			ok++
+		} else if len(misses) < 10 {
+			misses = append(misses, e.Question+" → "+idOf(r.Best.Entry))
+		}
+	}
+	return ok, n, misses
 }
 
 // TestLoadsAlike loads an FAQ twice: the topics, and the answer to every
