@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -34,7 +35,7 @@ type wordTable struct {
 	// surface holds the words as written (not stemmed), by length and first
 	// letter and again by length and second letter (a typo rarely hits
 	// both); stems holds their stems.
-	surface map[surfKey][]string
+	surface map[surfKey][]surfWord
 	// del1 maps each word (of four letters or more) and each spelling of it
 	// with one letter left out to the words, so that the words one edit
 	// from a typo are found without a scan (see correct).
@@ -43,7 +44,7 @@ type wordTable struct {
 }
 
 func newWordTable() *wordTable {
-	return &wordTable{surface: map[surfKey][]string{}, del1: map[string][]string{}, stems: map[string]bool{}}
+	return &wordTable{surface: map[surfKey][]surfWord{}, del1: map[string][]string{}, stems: map[string]bool{}}
 }
 
 func (t *wordTable) add(w string) {
@@ -53,7 +54,7 @@ func (t *wordTable) add(w string) {
 	}
 	for pos := range 2 {
 		k := surfKey{n: len(w), pos: uint8(pos), b: w[pos]}
-		t.surface[k] = append(t.surface[k], w)
+		t.surface[k] = append(t.surface[k], surfWord{w, letterSet(w)})
 	}
 	t.del1[w] = append(t.del1[w], w)
 	for i := range len(w) {
@@ -68,7 +69,7 @@ func (t *wordTable) add(w string) {
 // one wins whatever order the words came in.
 func (t *wordTable) sort() {
 	for _, ws := range t.surface {
-		slices.Sort(ws)
+		slices.SortFunc(ws, func(a, b surfWord) int { return strings.Compare(a.w, b.w) })
 	}
 }
 
@@ -124,6 +125,23 @@ func (a *analyzer) learnWords(lx *lexicon, entries []*Entry) {
 		}
 	}
 	a.words.sort()
+}
+
+// surfWord is a known word and the set of its letters (see letterSet).
+type surfWord struct {
+	w       string
+	letters uint32
+}
+
+// letterSet returns the set of the letters a to z in w, a bit each.
+func letterSet(w string) uint32 {
+	var set uint32
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			set |= 1 << (c - 'a')
+		}
+	}
+	return set
 }
 
 // surfKey buckets known English words for typo correction: length, and
@@ -313,7 +331,8 @@ func (a *analyzer) hanRun(s string, run []tok, dst []string, concepts *[]int32) 
 	pieceFrom := -1 // index in run where the current unmatched piece starts
 	for j := 0; j < len(run); {
 		matched := false
-		for k := min(a.lx.hanMax, len(run)-j); k >= 1; k-- {
+		first, _ := utf8.DecodeRuneInString(run[j].s)
+		for k := min(int(a.lx.hanLen[first]), len(run)-j); k >= 1; k-- {
 			canon, ok := a.lx.han[s[run[j].start():run[j+k-1].end]]
 			if !ok {
 				continue
@@ -353,7 +372,8 @@ func (a *analyzer) overlaps(s string, run []tok, j, k int) bool {
 		return false
 	}
 	last := j + k - 1
-	for n := min(a.lx.hanMax, len(run)-last); n >= 2; n-- {
+	first, _ := utf8.DecodeRuneInString(run[last].s)
+	for n := min(int(a.lx.hanLen[first]), len(run)-last); n >= 2; n-- {
 		if _, ok := a.lx.han[s[run[last].start():run[last+n-1].end]]; ok {
 			return true
 		}
@@ -493,15 +513,21 @@ func (a *analyzer) correct(w string) string {
 			}
 			continue
 		}
+		ws := letterSet(w)
 		for l := n - limit; l <= n+limit; l++ {
 			// The words that share the first letter, then those that share
 			// only the second.
 			for pos := range 2 {
 				for _, k := range t.surface[surfKey{n: l, pos: uint8(pos), b: w[pos]}] {
-					if pos == 1 && k[0] == w[0] {
+					if pos == 1 && k.w[0] == w[0] {
 						continue
 					}
-					try(k)
+					// Each letter one word has and the other lacks takes an
+					// edit: more of them than limit, and k is too far.
+					if bits.OnesCount32(k.letters&^ws) > limit || bits.OnesCount32(ws&^k.letters) > limit {
+						continue
+					}
+					try(k.w)
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -98,4 +99,49 @@ func BenchmarkMatchLong(b *testing.B) {
 	for b.Loop() {
 		ix.Match(long)
 	}
+}
+
+// labelledQueries are the questions of every labelled set in testdata, in
+// file order: longer and more varied than benchQueries (long messages,
+// English, pinyin), as the whole-process comparison with bleve reads them.
+func labelledQueries(b *testing.B) []string {
+	files, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no labelled sets: %v", err)
+	}
+	var qs []string
+	for _, f := range files {
+		cs, err := readEvalFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range cs {
+			qs = append(qs, c.Query)
+		}
+	}
+	return qs
+}
+
+func benchLabelled(b *testing.B, ix *Index) {
+	qs := labelledQueries(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Match(qs[i%len(qs)])
+	}
+}
+
+// BenchmarkMatchLabelledSeed and BenchmarkMatchLabelledCorpus match the
+// labelled questions, one after another.
+func BenchmarkMatchLabelledSeed(b *testing.B) { benchLabelled(b, seed(b)) }
+
+func BenchmarkMatchLabelledCorpus(b *testing.B) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		b.Skip("docs corpus not present")
+	}
+	ix, err := Load([]string{corpusDir}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchLabelled(b, ix)
 }

@@ -15,8 +15,12 @@ import (
 // subject and modifier words, and extra phrasings of entries by id (the file
 // format is in the package documentation).
 type lexicon struct {
-	han       map[string]string
-	hanMax    int
+	han    map[string]string
+	hanMax int
+	// hanLen holds, for each character that begins a Han variant, the
+	// length in characters of its longest variant: most characters begin
+	// none, and reading a query looks up only the lengths there are.
+	hanLen    map[rune]uint8
 	latin     map[string]string
 	latinMax  int
 	phrasings map[string][]string
@@ -37,13 +41,13 @@ type phrasingLine struct {
 }
 
 func newLexicon() *lexicon {
-	return &lexicon{han: map[string]string{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
+	return &lexicon{han: map[string]string{}, hanLen: map[rune]uint8{}, latin: map[string]string{}, phrasings: map[string][]string{}, words: map[string]bool{}, leads: map[string]bool{}, mixed: map[string]string{}, inCanon: map[string]bool{}}
 }
 
 // clone returns a copy of lx that parse can add to without changing lx.
 func (lx *lexicon) clone() *lexicon {
 	c := *lx
-	c.han, c.latin, c.words, c.leads = maps.Clone(lx.han), maps.Clone(lx.latin), maps.Clone(lx.words), maps.Clone(lx.leads)
+	c.han, c.hanLen, c.latin, c.words, c.leads = maps.Clone(lx.han), maps.Clone(lx.hanLen), maps.Clone(lx.latin), maps.Clone(lx.words), maps.Clone(lx.leads)
 	c.mixed, c.inCanon = maps.Clone(lx.mixed), maps.Clone(lx.inCanon)
 	c.phrasings = make(map[string][]string, len(lx.phrasings))
 	for id, ps := range lx.phrasings {
@@ -179,6 +183,8 @@ func (lx *lexicon) add(f folder, v, canon string) string {
 		if n := utf8.RuneCountInString(v); n > 0 {
 			lx.han[v] = canon
 			lx.hanMax = max(lx.hanMax, n)
+			first, _ := utf8.DecodeRuneInString(v)
+			lx.hanLen[first] = uint8(min(max(int(lx.hanLen[first]), n), 255))
 			return v
 		}
 		return ""

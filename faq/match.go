@@ -383,9 +383,11 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
 	for _, c := range clauses {
+		// Folded once: analyze finds it folded.
+		c = ix.f.fold(c)
 		s.buf = ix.an.analyze(c, s.buf, &s.concepts)
 		ends = append(ends, len(s.buf))
-		qts = append(qts, questionType(ix.f.fold(c)))
+		qts = append(qts, questionType(c))
 	}
 	s.conceptOf = s.conceptOf[:0]
 	for range s.buf {
@@ -761,72 +763,83 @@ func (ix *Index) termKind(t qterm) uint8 {
 // without that language (a translation's reach).
 func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8, late, answers bool, kind uint8) {
 	ng, nv, nc := len(ix.groups), len(ix.variants), len(ix.chunkGroup)
-	epoch0 := s.epoch
-	skip := func(g int32) bool {
-		return only != 0 && ix.groups[g].langs&only != 0 || late && s.gMark[g] != epoch0
-	}
 	epoch := s.epoch
+	check := only != 0 || late
+	skip := func(g int32) bool {
+		return check && (only != 0 && ix.groups[g].langs&only != 0 || late && s.gMark[g] != epoch)
+	}
+	// The spans in mask: each posting is walked once, for all of them.
+	var offs [maxSpans]int
+	n := 0
 	for m := mask; m != 0; m &= m - 1 {
-		first := m == mask // the first span notes what was touched
-		off := bits.TrailingZeros8(m)
-		qm, pm, am, core := s.qm[off*ng:(off+1)*ng], s.pm[off*ng:(off+1)*ng], s.am[off*ng:(off+1)*ng], s.core[off*ng:(off+1)*ng]
-		var part []float32
-		switch {
-		case !s.asksAttribute || answers:
-			// qa and qo are of questions, read only of a query with an
-			// attribute word.
-		case kind == kindAttribute:
-			part = s.qa[off*ng : (off+1)*ng]
-		case kind == kindObject:
-			part = s.qo[off*ng : (off+1)*ng]
-		}
-		groups := func(acc []float32, l []int32) {
-			for _, g := range l {
-				if skip(g) {
-					continue
-				}
-				acc[g] += w
-				if part != nil {
-					part[g] += w
-				}
-				if first && s.gMark[g] != epoch {
-					s.gMark[g] = epoch
-					s.touchedG = append(s.touchedG, g)
-				}
-			}
-		}
-		if answers {
-			groups(am, ix.post.a[ti])
-			cm := s.cm[off*nc : (off+1)*nc]
-			for _, c := range ix.post.s[ti] {
-				if skip(ix.chunkGroup[c]) {
-					continue
-				}
-				cm[c] += w
-				if first && s.cMark[c] != epoch {
-					s.cMark[c] = epoch
-					s.touchedC = append(s.touchedC, c)
-				}
-			}
-			continue
-		}
-		groups(qm, ix.post.q[ti])
-		groups(pm, ix.post.p[ti])
-		for _, g := range ix.post.c[ti] {
-			if !skip(g) {
-				core[g] = true
-			}
-		}
-		vm := s.vm[off*nv : (off+1)*nv]
-		for _, v := range ix.post.v[ti] {
-			if skip(ix.variants[v].group) {
+		offs[n] = bits.TrailingZeros8(m)
+		n++
+	}
+	spansOf := offs[:n]
+	var part []float32
+	switch {
+	case !s.asksAttribute || answers:
+		// qa and qo are of questions, read only of a query with an
+		// attribute word.
+	case kind == kindAttribute:
+		part = s.qa
+	case kind == kindObject:
+		part = s.qo
+	}
+	groups := func(acc []float32, l []int32) {
+		for _, g := range l {
+			if skip(g) {
 				continue
 			}
-			vm[v] += vw
-			if first && s.vMark[v] != epoch {
-				s.vMark[v] = epoch
-				s.touchedV = append(s.touchedV, v)
+			for _, off := range spansOf {
+				acc[off*ng+int(g)] += w
 			}
+			if part != nil {
+				for _, off := range spansOf {
+					part[off*ng+int(g)] += w
+				}
+			}
+			if s.gMark[g] != epoch {
+				s.gMark[g] = epoch
+				s.touchedG = append(s.touchedG, g)
+			}
+		}
+	}
+	if answers {
+		groups(s.am, ix.post.a[ti])
+		for _, c := range ix.post.s[ti] {
+			if skip(ix.chunkGroup[c]) {
+				continue
+			}
+			for _, off := range spansOf {
+				s.cm[off*nc+int(c)] += w
+			}
+			if s.cMark[c] != epoch {
+				s.cMark[c] = epoch
+				s.touchedC = append(s.touchedC, c)
+			}
+		}
+		return
+	}
+	groups(s.qm, ix.post.q[ti])
+	groups(s.pm, ix.post.p[ti])
+	for _, g := range ix.post.c[ti] {
+		if !skip(g) {
+			for _, off := range spansOf {
+				s.core[off*ng+int(g)] = true
+			}
+		}
+	}
+	for _, v := range ix.post.v[ti] {
+		if skip(ix.variants[v].group) {
+			continue
+		}
+		for _, off := range spansOf {
+			s.vm[off*nv+int(v)] += vw
+		}
+		if s.vMark[v] != epoch {
+			s.vMark[v] = epoch
+			s.touchedV = append(s.touchedV, v)
 		}
 	}
 }

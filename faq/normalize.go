@@ -2,6 +2,7 @@ package faq
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -12,44 +13,86 @@ import (
 // narrowed, lower case, traditional characters simplified. (Chat syntax such
 // as mentions is the adapters' to remove.)
 type folder struct {
+	*foldTables
+}
+
+// foldTables map traditional characters to simplified ones: han for the
+// characters from hanLo to hanHi (nearly all of them, looked up by index:
+// folding is done on every query), t2s for the rest.
+type foldTables struct {
+	han []rune
 	t2s map[rune]rune
 }
 
-func newFolder() folder {
-	f := folder{t2s: make(map[rune]rune, utf8.RuneCountInString(t2sPairs)/2)}
+const hanLo, hanHi = 0x3400, 0x9FFF
+
+// theFoldTables are made once: every load folds alike.
+var theFoldTables = sync.OnceValue(func() *foldTables {
+	t := &foldTables{han: make([]rune, hanHi-hanLo+1), t2s: map[rune]rune{}}
 	var prev rune = -1
 	for _, r := range t2sPairs {
 		if prev < 0 {
 			prev = r
 			continue
 		}
-		f.t2s[prev] = r
+		if prev >= hanLo && prev <= hanHi {
+			t.han[prev-hanLo] = r
+		} else {
+			t.t2s[prev] = r
+		}
 		prev = -1
 	}
-	return f
+	return t
+})
+
+func newFolder() folder { return folder{theFoldTables()} }
+
+// foldRune returns r folded.
+func (f folder) foldRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case r >= hanLo && r <= hanHi:
+		if s := f.han[r-hanLo]; s != 0 {
+			return s
+		}
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E || r == 0x3000:
+		r = foldWidth(r)
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case r == '\u2019' || r == '\u2018':
+		return '\''
+	}
+	if s, ok := f.t2s[r]; ok {
+		return s
+	}
+	return unicode.ToLower(r)
 }
 
-// fold returns s folded; folding a folded string changes nothing.
+// fold returns s folded; folding a folded string changes nothing. A string
+// already folded is returned as it is.
 func (f folder) fold(s string) string {
+	for i, r := range s {
+		if r == utf8.RuneError || f.foldRune(r) != r {
+			return f.foldFrom(s, i)
+		}
+	}
+	return s
+}
+
+// foldFrom folds s, whose first i bytes need no folding.
+func (f folder) foldFrom(s string, i int) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
-			r = foldWidth(r)
-		}
-		if r == '\u2019' || r == '\u2018' {
-			r = '\''
-		}
-		if r < utf8.RuneSelf {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-		} else if s, ok := f.t2s[r]; ok {
-			r = s
-		} else {
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		b.WriteRune(f.foldRune(r))
 	}
 	return b.String()
 }

@@ -258,7 +258,9 @@ func TestCorrectFindsNearestWord(t *testing.T) {
 	var known []string
 	for _, t := range []*wordTable{a.words, a.general} {
 		for _, ws := range t.surface {
-			known = append(known, ws...)
+			for _, k := range ws {
+				known = append(known, k.w)
+			}
 		}
 	}
 	slices.Sort(known)
