@@ -13,17 +13,21 @@ var benchQueries = []string{
 	"备案成功当天网站为什么还是访问不了",
 }
 
-func benchMatch(b *testing.B, ix *Index) {
+// benchMatch matches qs against ix, one after another.
+func benchMatch(b *testing.B, ix *Index, qs []string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		ix.Match(benchQueries[i%len(benchQueries)])
+		ix.Match(qs[i%len(qs)])
 	}
 }
 
-func BenchmarkMatchSeed(b *testing.B) { benchMatch(b, seed(b)) }
+func BenchmarkMatchSeed(b *testing.B) { benchMatch(b, seed(b), benchQueries) }
 
-func BenchmarkMatchCorpus(b *testing.B) {
+func BenchmarkMatchCorpus(b *testing.B) { benchMatch(b, corpusIndex(b), benchQueries) }
+
+// corpusIndex loads the docs corpus, or skips b without it.
+func corpusIndex(b *testing.B) *Index {
 	if _, err := os.Stat(corpusDir); err != nil {
 		b.Skip("docs corpus not present")
 	}
@@ -31,7 +35,7 @@ func BenchmarkMatchCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchMatch(b, ix)
+	return ix
 }
 
 // largePaths are the docs corpus and the FAQ pages of five more products,
@@ -56,7 +60,7 @@ func BenchmarkMatchCorpusLarge(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchMatch(b, ix)
+	benchMatch(b, ix, benchQueries)
 }
 
 func BenchmarkLoadSeed(b *testing.B) {
@@ -122,26 +126,10 @@ func labelledQueries(b *testing.B) []string {
 	return qs
 }
 
-func benchLabelled(b *testing.B, ix *Index) {
-	qs := labelledQueries(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		ix.Match(qs[i%len(qs)])
-	}
-}
-
 // BenchmarkMatchLabelledSeed and BenchmarkMatchLabelledCorpus match the
 // labelled questions, one after another.
-func BenchmarkMatchLabelledSeed(b *testing.B) { benchLabelled(b, seed(b)) }
+func BenchmarkMatchLabelledSeed(b *testing.B) { benchMatch(b, seed(b), labelledQueries(b)) }
 
 func BenchmarkMatchLabelledCorpus(b *testing.B) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		b.Skip("docs corpus not present")
-	}
-	ix, err := Load([]string{corpusDir}, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchLabelled(b, ix)
+	benchMatch(b, corpusIndex(b), labelledQueries(b))
 }

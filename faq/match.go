@@ -791,32 +791,19 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 			if skip(g) {
 				continue
 			}
-			for _, off := range spansOf {
-				acc[off*ng+int(g)] += w
-			}
+			addSpans(acc, spansOf, ng, g, w)
 			if part != nil {
-				for _, off := range spansOf {
-					part[off*ng+int(g)] += w
-				}
+				addSpans(part, spansOf, ng, g, w)
 			}
-			if s.gMark[g] != epoch {
-				s.gMark[g] = epoch
-				s.touchedG = append(s.touchedG, g)
-			}
+			touch(s.gMark, &s.touchedG, g, epoch)
 		}
 	}
 	if answers {
 		groups(s.am, ix.post.a[ti])
 		for _, c := range ix.post.s[ti] {
-			if skip(ix.chunkGroup[c]) {
-				continue
-			}
-			for _, off := range spansOf {
-				s.cm[off*nc+int(c)] += w
-			}
-			if s.cMark[c] != epoch {
-				s.cMark[c] = epoch
-				s.touchedC = append(s.touchedC, c)
+			if !skip(ix.chunkGroup[c]) {
+				addSpans(s.cm, spansOf, nc, c, w)
+				touch(s.cMark, &s.touchedC, c, epoch)
 			}
 		}
 		return
@@ -831,16 +818,25 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 		}
 	}
 	for _, v := range ix.post.v[ti] {
-		if skip(ix.variants[v].group) {
-			continue
+		if !skip(ix.variants[v].group) {
+			addSpans(s.vm, spansOf, nv, v, vw)
+			touch(s.vMark, &s.touchedV, v, epoch)
 		}
-		for _, off := range spansOf {
-			s.vm[off*nv+int(v)] += vw
-		}
-		if s.vMark[v] != epoch {
-			s.vMark[v] = epoch
-			s.touchedV = append(s.touchedV, v)
-		}
+	}
+}
+
+// addSpans adds w to item i of each span's part of acc (n items a span).
+func addSpans(acc []float32, spans []int, n int, i int32, w float32) {
+	for _, off := range spans {
+		acc[off*n+int(i)] += w
+	}
+}
+
+// touch notes that this query (epoch) touched item i, listing it once.
+func touch(mark []uint32, list *[]int32, i int32, epoch uint32) {
+	if mark[i] != epoch {
+		mark[i] = epoch
+		*list = append(*list, i)
 	}
 }
 
