@@ -827,6 +827,11 @@ func (ix *Index) add(s *scratch, ti int32, w, vw float32, mask uint8, only uint8
 
 // addSpans adds w to item i of each span's part of acc (n items a span).
 func addSpans(acc []float32, spans []int, n int, i int32, w float32) {
+	if len(spans) == 1 {
+		// Most queries are one clause.
+		acc[spans[0]*n+int(i)] += w
+		return
+	}
 	for _, off := range spans {
 		acc[off*n+int(i)] += w
 	}
