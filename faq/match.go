@@ -956,9 +956,14 @@ func (ix *Index) ecovBuf(s *scratch, sp int) []float32 {
 // entry loaded first.
 func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 	var t [maxSuggestions + 1]scored
+	// Once t is full, a group whose raw similarity is below floor cannot
+	// enter it whatever its bonus: most groups are passed over without a
+	// logarithm. (The margin is more than float32 rounding of the bonus.)
+	maxBonus := max(ix.p.rankQuestion, 0) + max(ix.p.rankAnswer, 0)
+	floor := 0.0
 	for _, g := range s.touchedG {
 		r := s.raw[g]
-		if r == 0 {
+		if r == 0 || r < floor {
 			continue
 		}
 		k := math.Log(r) + float64(s.bonus[g])
@@ -987,6 +992,10 @@ func (ix *Index) topTopics(s *scratch) [maxSuggestions + 1]scored {
 			i--
 		}
 		t[i] = scored{g, r, k}
+		if last := t[len(t)-1]; last.raw > 0 {
+			// The last key of a full t never falls.
+			floor = math.Exp(last.key - maxBonus - 1e-6)
+		}
 	}
 	return t
 }
