@@ -356,6 +356,27 @@ func TestQuestionTypeCount(t *testing.T) {
 	}
 }
 
+// TestHowMuchTime: "how much time" and the learner's "how much day" (多少时间,
+// 多少天) ask how long, not a price: the review's duration, not its fee.
+func TestHowMuchTime(t *testing.T) {
+	for _, q := range []string{"how much time does the review take", "how much day the ICP review need?", "how much days for review"} {
+		if got := questionType(q); got&qHowLong == 0 || got&qCost != 0 {
+			t.Errorf("questionType(%q) = %b, want how long and no price", q, got)
+		}
+	}
+	if got := questionType("how much does the review cost"); got&qCost == 0 {
+		t.Errorf("questionType(how much ... cost) = %b, want a price", got)
+	}
+	ix := loadPage(t, "# 常见问题 {#concept_x .concept}\n\n"+
+		"## 备案审核需要多长时间？ {#section_long .section}\n\n二十个工作日。\n\n"+
+		"## 备案审核收费吗？ {#section_fee .section}\n\n不收费。\n")
+	wantBest(t, ix, map[string]string{
+		"how much time does the filing review need": "section_long",
+		"how much day the filing review need?":      "section_long",
+		"how much does the filing review cost":      "section_fee",
+	})
+}
+
 // TestQuantityPairWeighsLittle: a numeral or 每 before a measure word (一台,
 // 每个) counts something and weighs a fifth of a word of its rarity; the
 // words around it keep theirs.

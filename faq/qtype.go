@@ -35,7 +35,7 @@ var qtypeCues = []struct {
 }{
 	{qWhy, []string{"为什么", "为何", "为啥", "什么原因", "啥原因", "原因", "怎么回事", "咋回事", "点解", "為什麼"}, []string{"why", "reason", "reasons", "cause", "causes", "how come"}},
 	{qHow, []string{"怎么", "如何", "怎样", "咋", "方法", "步骤", "流程", "点样", "怎么办", "怎么做", "如何处理"}, []string{"how", "how to", "how do", "how can", "steps", "procedure", "way to"}},
-	{qHowLong, []string{"多久", "多长时间", "几天", "多少天", "多少时间", "要多长", "几个工作日", "时长", "什么时候", "何时"}, []string{"how long", "when", "how many days", "days", "time", "duration"}},
+	{qHowLong, []string{"多久", "多长时间", "几天", "多少天", "多少时间", "要多长", "几个工作日", "时长", "什么时候", "何时"}, []string{"how long", "when", "how many days", "how many day", "how much time", "how much day", "how much days", "days", "time", "duration"}},
 	{qWhere, []string{"哪里", "哪儿", "在哪", "什么地方", "哪个页面", "入口", "位置", "边度"}, []string{"where", "which page"}},
 	{qCost, []string{"多少钱", "费用", "收费", "价格", "付费", "免费", "计费"}, []string{"how much", "cost", "costs", "price", "fee", "fees", "charge", "charged", "free", "billing", "billed"}},
 	{qWhat, []string{"什么是", "是什么", "指什么", "哪些", "什么意思", "含义", "区别", "不同"}, []string{"what is", "what are", "what's", "which", "meaning", "difference", "different"}},
@@ -99,8 +99,11 @@ func questionType(s string) qtype {
 		}
 		wordStart = !word
 	}
-	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many days")) {
+	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many day")) {
 		t &^= qCount // a number of days is a duration
+	}
+	if t&qHowLong != 0 && (strings.Contains(s, "how much time") || strings.Contains(s, "how much day")) {
+		t &^= qCost // so is "how much time" (多少时间), not a price
 	}
 	return t
 }
