@@ -266,6 +266,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_ac.jsonl"},
 	{"corpus", "testdata/corpus_w.jsonl"},
 	{"large", "testdata/large_v.jsonl"},
+	{"", "testdata/heldout_ad.jsonl"},
+	{"corpus", "testdata/corpus_x.jsonl"},
+	{"large", "testdata/large_w.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
