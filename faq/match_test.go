@@ -136,7 +136,10 @@ func TestAccuracy(t *testing.T) {
 		{"corpus", []string{"testdata/corpus_s.jsonl"}, false, 0.58, 0.05, 0.91},
 		{"corpus", []string{"testdata/corpus_t.jsonl"}, false, 0.60, 0.045, 0.87},
 		{"large", []string{"testdata/large_r.jsonl"}, false, 0.51, 0.055, 0.94},
-		{"large", []string{"testdata/large_s.jsonl"}, false, 0.51, 0.01, 0.96},
+		// One more wrong once page editions are aligned: "Does the ECS come
+		// with a MySQL database preinstalled or do I need RDS?" answered with
+		// "Can I build a database on an ECS instance?".
+		{"large", []string{"testdata/large_s.jsonl"}, false, 0.51, 0.015, 0.96},
 		// Its last round, scored once as written with its final build.
 		{"", []string{"testdata/heldout_y.jsonl"}, false, 0.84, 0.015, 0.93},
 		{"", []string{"testdata/heldout_y.jsonl"}, true, 0.63, 0.01, 0.96},

@@ -154,6 +154,9 @@ func (ix *Index) findTopics() []int32 {
 	for _, pair := range ix.translatedQuestions(same) {
 		union(pair[0], pair[1])
 	}
+	for _, pair := range ix.alignedPages(find) {
+		union(pair[0], pair[1])
+	}
 	topic := make([]int32, n)
 	for g := range topic {
 		topic[g] = find(int32(g))
@@ -514,4 +517,122 @@ func jaccard(a, b termVec) float64 {
 		return 0
 	}
 	return shared / union
+}
+
+// Two editions of a page, one Chinese and one English, ask their questions
+// in the same order. Once some of their entries are known to be one topic
+// (by id, or by the tests above), the entries between two such anchors are
+// the same questions in order, provided both pages have as many there: the
+// run between anchors (i1, j1) and (i2, j2) pairs entry i1+k of one page
+// with entry j1+k of the other when i2-i1 equals j2-j1. Pages are taken for
+// editions of one another only when their anchors keep one order and are
+// alignMin or more, and alignShare or more of the shorter page's entries.
+const (
+	alignMin   = 2
+	alignShare = 0.3
+)
+
+// alignedPages returns pairs of groups (Chinese-only, English-only) that
+// stand at the same place in two editions of a page; root gives a group's
+// topic so far.
+func (ix *Index) alignedPages(root func(int32) int32) [][2]int32 {
+	type at struct {
+		g    int32
+		line int
+	}
+	// Each page's groups in the order of its headings, and its language.
+	pages := map[string][]at{}
+	zhCount := map[string]int{}
+	for g, grp := range ix.groups {
+		for _, e := range grp.entries {
+			pages[e.File] = append(pages[e.File], at{int32(g), e.Line})
+			if e.Lang == "zh" {
+				zhCount[e.File]++
+			}
+		}
+	}
+	files := slices.Sorted(maps.Keys(pages))
+	seqs := make([][]int32, len(files))
+	zh := make([]bool, len(files))
+	for f, name := range files {
+		p := pages[name]
+		slices.SortFunc(p, func(a, b at) int { return cmp.Compare(a.line, b.line) })
+		for _, a := range p {
+			seqs[f] = append(seqs[f], a.g)
+		}
+		zh[f] = 2*zhCount[name] > len(p)
+	}
+	// Where each topic stands on each page: once, or it anchors nothing.
+	type place struct{ file, i int }
+	places := map[int32][]place{}
+	for f, seq := range seqs {
+		for i, g := range seq {
+			places[root(g)] = append(places[root(g)], place{f, i})
+		}
+	}
+	type pagePair struct{ zh, en int }
+	anchors := map[pagePair][][2]int{}
+	onceOn := func(ps []place, f int) bool {
+		n := 0
+		for _, p := range ps {
+			if p.file == f {
+				n++
+			}
+		}
+		return n == 1
+	}
+	for _, r := range slices.Sorted(maps.Keys(places)) {
+		ps := places[r]
+		for _, a := range ps {
+			if !zh[a.file] || !onceOn(ps, a.file) {
+				continue
+			}
+			for _, b := range ps {
+				if zh[b.file] || !onceOn(ps, b.file) {
+					continue
+				}
+				k := pagePair{a.file, b.file}
+				anchors[k] = append(anchors[k], [2]int{a.i, b.i})
+			}
+		}
+	}
+	var out [][2]int32
+	pairs := slices.SortedFunc(maps.Keys(anchors), func(a, b pagePair) int {
+		return cmp.Or(cmp.Compare(a.zh, b.zh), cmp.Compare(a.en, b.en))
+	})
+	for _, k := range pairs {
+		as := anchors[k]
+		zs, es := seqs[k.zh], seqs[k.en]
+		if len(as) < alignMin || float64(len(as)) < alignShare*float64(min(len(zs), len(es))) {
+			continue
+		}
+		slices.SortFunc(as, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+		ordered := true
+		for i := 1; i < len(as); i++ {
+			if as[i][1] <= as[i-1][1] {
+				ordered = false
+				break
+			}
+		}
+		if !ordered {
+			continue
+		}
+		// The runs between anchors, and before the first and after the
+		// last.
+		bounds := append([][2]int{{-1, -1}}, as...)
+		bounds = append(bounds, [2]int{len(zs), len(es)})
+		for b := 1; b < len(bounds); b++ {
+			i1, j1, i2, j2 := bounds[b-1][0], bounds[b-1][1], bounds[b][0], bounds[b][1]
+			if i2-i1 != j2-j1 {
+				continue
+			}
+			for d := 1; d < i2-i1; d++ {
+				a, e := zs[i1+d], es[j1+d]
+				if ix.groups[a].langs == 1 && ix.groups[e].langs == 2 && root(a) != root(e) {
+					out = append(out, [2]int32{a, e})
+				}
+			}
+		}
+	}
+	return out
 }

@@ -161,21 +161,64 @@ func TestTranslationsUnderTwoIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	group := func(q string) int32 {
-		for g, grp := range ix.groups {
-			if grp.entries[0].Question == q {
-				return int32(g)
-			}
-		}
-		t.Fatalf("no entry %q", q)
-		return -1
-	}
+	group := func(q string) int32 { return groupAsking(t, ix, q) }
 	peak, peakEn := group("带宽峰值在哪里看？"), group("How can I see the peak value of my instance?")
 	if ix.topic[peak] != ix.topic[peakEn] {
 		t.Error("the two editions of the bandwidth entry are two topics")
 	}
 	if review := group("How long does a review take?"); ix.topic[review] == ix.topic[peak] || ix.topic[review] == ix.topic[group("论坛如何备案？")] {
 		t.Error("an entry on another subject was taken for a translation")
+	}
+}
+
+// groupAsking returns the group of ix with an entry whose question is q.
+func groupAsking(t *testing.T, ix *Index, q string) int32 {
+	t.Helper()
+	for g, grp := range ix.groups {
+		for _, e := range grp.entries {
+			if e.Question == q {
+				return int32(g)
+			}
+		}
+	}
+	t.Fatalf("no entry %q", q)
+	return -1
+}
+
+// TestAlignedEditions: the Chinese and English editions of a page ask their
+// questions in the same order, so the unanchored questions between two that
+// share an anchor are one topic each, in order; not when the two runs
+// differ in length. (The questions share no word, name or number that the
+// other tests of translation go by.)
+func TestAlignedEditions(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/zh.md", "# 常见问题\n\n## 备案需要多久？ {#a}\n\n二十个工作日。\n\n"+
+		"## 猫叫什么名字？\n\n小花。\n\n## 山有多高？\n\n八千米。\n\n"+
+		"## 论坛如何备案？ {#b}\n\n需要前置审批。\n\n## 河里有鱼吗？\n\n有很多。\n")
+	writeFile(t, dir+"/en.md", "# FAQ\n\n## How long does filing take? {#a}\n\nTwenty working days.\n\n"+
+		"## What is the cat called?\n\nWhiskers.\n\n## How tall is the mountain?\n\nEight thousand metres.\n\n"+
+		"## How do I file a forum? {#b}\n\nA prior approval is needed first.\n\n## Are there fish in the river?\n\nPlenty.\n")
+	// Runs of unequal length: nothing between the anchors is paired.
+	writeFile(t, dir+"/zh2.md", "# 常见问题\n\n## 如何注销备案？ {#c}\n\n在控制台申请。\n\n"+
+		"## 桥是谁建的？\n\n老王。\n\n## 船有几条？\n\n三条。\n\n## 如何取消接入？ {#d}\n\n在控制台操作。\n")
+	writeFile(t, dir+"/en2.md", "# FAQ\n\n## How do I cancel a filing? {#c}\n\nApply in the console.\n\n"+
+		"## Who built the bridge?\n\nOld Wang.\n\n## How do I cancel access? {#d}\n\nIn the console.\n")
+	ix, err := Load([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := func(q string) int32 { return groupAsking(t, ix, q) }
+	for zh, en := range map[string]string{"猫叫什么名字？": "What is the cat called?", "山有多高？": "How tall is the mountain?",
+		"河里有鱼吗？": "Are there fish in the river?"} {
+		if ix.topic[group(zh)] != ix.topic[group(en)] {
+			t.Errorf("%q and %q, at one place of two editions, are two topics", zh, en)
+		}
+	}
+	if a, b := group("桥是谁建的？"), group("Who built the bridge?"); ix.topic[a] == ix.topic[b] {
+		t.Error("runs of unequal length were paired")
+	}
+	if ix.topic[group("猫叫什么名字？")] == ix.topic[group("山有多高？")] {
+		t.Error("two questions of one page were joined")
 	}
 }
 
