@@ -581,8 +581,8 @@ func (ix *Index) alignedPages(root func(int32) int32) [][2]int32 {
 		}
 		return n == 1
 	}
-	for _, r := range slices.Sorted(maps.Keys(places)) {
-		ps := places[r]
+	for _, ps := range places {
+		// In any order: each pair's anchors are sorted below.
 		for _, a := range ps {
 			if !zh[a.file] || !onceOn(ps, a.file) {
 				continue
