@@ -160,8 +160,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_ac.jsonl"}, true, 0.62, 0.035, 0.97},
 		{"corpus", []string{"testdata/corpus_w.jsonl"}, false, 0.50, 0.03, 0.96},
 		{"large", []string{"testdata/large_v.jsonl"}, false, 0.53, 0.015, 0.96},
-		// And a second round, scored once as written with this release's
-		// final build (README).
+		// And a second round, scored once as written (README).
 		{"", []string{"testdata/heldout_ad.jsonl"}, false, 0.82, 0.015, 0.95},
 		{"", []string{"testdata/heldout_ad.jsonl"}, true, 0.67, 0.015, 0.95},
 		{"corpus", []string{"testdata/corpus_x.jsonl"}, false, 0.56, 0.01, 0.87},

@@ -99,11 +99,29 @@ func questionType(s string) qtype {
 		}
 		wordStart = !word
 	}
-	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many day")) {
-		t &^= qCount // a number of days is a duration
+	return asDuration(s, t)
+}
+
+// durationPhrases ask how long in the words of a count or a price: a
+// number of days (几个工作日, "how many days") is a duration, and so is "how
+// much time" or the learner's "how much day" (多少时间), not a price.
+var durationPhrases = []struct {
+	text string
+	not  qtype // what the phrase only seems to ask
+}{
+	{"几个工作日", qCount}, {"how many day", qCount}, {"how much time", qCost}, {"how much day", qCost},
+}
+
+// asDuration clears from t, the kinds folded text s asks, what a duration
+// phrase of s only seems to ask.
+func asDuration(s string, t qtype) qtype {
+	if t&qHowLong == 0 {
+		return t
 	}
-	if t&qHowLong != 0 && (strings.Contains(s, "how much time") || strings.Contains(s, "how much day")) {
-		t &^= qCost // so is "how much time" (多少时间), not a price
+	for _, p := range durationPhrases {
+		if strings.Contains(s, p.text) {
+			t &^= p.not
+		}
 	}
 	return t
 }

@@ -35,13 +35,7 @@ func questionTypeOneByOne(s string) qtype {
 			rest = after
 		}
 	}
-	if t&qHowLong != 0 && (strings.Contains(s, "几个工作日") || strings.Contains(s, "how many day")) {
-		t &^= qCount
-	}
-	if t&qHowLong != 0 && (strings.Contains(s, "how much time") || strings.Contains(s, "how much day")) {
-		t &^= qCost
-	}
-	return t
+	return asDuration(s, t)
 }
 
 // hasPhrase reports whether words contain phrase's words in a row.
