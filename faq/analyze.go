@@ -166,20 +166,33 @@ type tok struct {
 // concepts is not nil, it gets the start and end in dst of the terms each
 // lexicon concept gave, pair by pair.
 func (a *analyzer) analyze(s string, dst []string, concepts *[]int32) []string {
-	return a.terms(s, dst, true, concepts)
+	return a.terms(s, dst, true, a.pinyinWords(s) >= pinyinContext, concepts)
+}
+
+// analyzeIn is analyze for one clause of a message; pinyin says whether
+// the message is typed in pinyin (see pinyinWords).
+func (a *analyzer) analyzeIn(s string, dst []string, pinyin bool, concepts *[]int32) []string {
+	return a.terms(s, dst, true, pinyin, concepts)
 }
 
 // analyzeDoc is analyze for FAQ text, which is taken as written: no typo
 // correction.
-func (a *analyzer) analyzeDoc(s string, dst []string) []string { return a.terms(s, dst, false, nil) }
+func (a *analyzer) analyzeDoc(s string, dst []string) []string {
+	return a.terms(s, dst, false, false, nil)
+}
 
-func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int32) []string {
+func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts *[]int32) []string {
 	s = a.f.fold(s)
 	if a.mixed != nil && mixedScripts(s) {
 		s = a.mixed.Replace(s)
 	}
 	var stack [64]tok
 	toks := stack[:0]
+	// In a message typed in pinyin (pyCtx), syllables are read as pinyin
+	// even where they spell an English word ("bei an", "zenme ban"), and a
+	// lone syllable that reads as no word of the FAQ is a character whose
+	// tone was not typed (ma, le, tian): no word the message is about.
+	pyCtx = pyCtx && fixTypos
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -203,7 +216,7 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 						// Pinyin typed a syllable at a time ("yu ming zheng
 						// shu"): the most syllables from here that read as
 						// words, joined.
-						han, j = a.spacedPinyin(s, i, j)
+						han, j = a.spacedPinyin(s, i, j, pyCtx)
 					}
 					if han != "" {
 						// Pinyin of the FAQ's words or the lexicon's: read
@@ -219,6 +232,10 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 					}
 					if word != "" {
 						st = stem(word)
+					} else if pyCtx && a.pinyin.syllables[w] {
+						toks = append(toks, tok{sep: true})
+						i = j
+						continue
 					}
 				}
 				toks = append(toks, tok{s: st})
@@ -258,22 +275,30 @@ func (a *analyzer) terms(s string, dst []string, fixTypos bool, concepts *[]int3
 	return dst
 }
 
-// maxSpaced is the most syllables of pinyin typed apart that are read as
-// one word.
+// maxSpaced is the most syllables of pinyin typed apart that are read at
+// once.
 const maxSpaced = 8
 
 // spacedPinyin reads the word s[i:j] and the words after it, apart by
-// single spaces, when each is one pinyin syllable that is no English word
-// the analyzer knows: it returns the Chinese that the most pairs of them
-// from the first read as, joined, and where the last of them ends; "" and j
-// when no pair reads so.
-func (a *analyzer) spacedPinyin(s string, i, j int) (string, int) {
+// single spaces, when each is one pinyin syllable (no English word the
+// analyzer knows, unless ctx says the message is typed in pinyin): of the
+// readings of those syllables as the FAQ's words (pairs, or three whose
+// last is read with the one before: "da bu kai" is 打不开) and lone
+// syllables, the one that reads the most syllables as words, and of those
+// the one of the words the FAQ uses most, is taken. It returns the Chinese
+// of its first word and where that word's last syllable ends; "" and j when
+// the reading starts with a lone syllable.
+func (a *analyzer) spacedPinyin(s string, i, j int, ctx bool) (string, int) {
 	px := a.pinyin
-	if px == nil || !a.syllable(s[i:j]) {
+	isSyl := a.syllable
+	if ctx {
+		isSyl = func(w string) bool { return px != nil && px.syllables[w] }
+	}
+	if px == nil || !isSyl(s[i:j]) {
 		return "", j
 	}
-	var ends [maxSpaced]int
-	ends[0] = j
+	var starts, ends [maxSpaced]int
+	starts[0], ends[0] = i, j
 	n := 1
 	for n < maxSpaced && ends[n-1]+1 < len(s) && s[ends[n-1]] == ' ' {
 		from := ends[n-1] + 1
@@ -281,21 +306,131 @@ func (a *analyzer) spacedPinyin(s string, i, j int) (string, int) {
 		for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
 			k++
 		}
-		if k == from || k < len(s) && isWordRune(rune(s[k])) && s[k] < utf8.RuneSelf || !a.syllable(s[from:k]) {
+		if k == from || k < len(s) && isWordRune(rune(s[k])) && s[k] < utf8.RuneSelf || !isSyl(s[from:k]) {
 			break
 		}
-		ends[n] = k
+		starts[n], ends[n] = from, k
 		n++
 	}
-	// The most syllables that read as the FAQ's words: pairs, the last of an
-	// odd number read with the one before ("da bu kai" is 打不开).
-	for m := n; m >= 2; m-- {
-		joined := strings.ReplaceAll(s[i:ends[m-1]], " ", "")
-		if han := a.readPinyin(joined); han != "" {
-			return han, ends[m-1]
+	if n < 2 {
+		return "", j
+	}
+	// word[m][l] is the reading of the l+2 syllables from the m-th, "" when
+	// they read as no word.
+	var word [maxSpaced][2]string
+	for m := 0; m+1 < n; m++ {
+		for l := 0; l < 2 && m+l+1 < n; l++ {
+			joined := strings.ReplaceAll(s[starts[m]:ends[m+l+1]], " ", "")
+			if l == 0 {
+				// Two syllables, one pair of the FAQ's.
+				word[m][0] = choose(px.read(joined))
+			} else if word[m][0] != "" {
+				word[m][1] = a.readPinyin(joined)
+			}
 		}
 	}
-	return "", j
+	// best[m] is the best reading of the syllables from the m-th on: how
+	// many it reads as words (see spokenWord), then how common those words
+	// are in the FAQ (their weights, less being better), and what its first
+	// step takes (0 a lone syllable, else the syllables of its first word).
+	type reading struct {
+		read, weight float32
+		step         int
+	}
+	var best [maxSpaced + 1]reading
+	for m := n - 1; m >= 0; m-- {
+		best[m] = reading{read: best[m+1].read, weight: best[m+1].weight}
+		for l := 0; l < 2; l++ {
+			w := word[m][l]
+			if w == "" {
+				continue
+			}
+			c := reading{read: best[m+l+2].read + a.spokenWord(w, l+2), weight: best[m+l+2].weight + px.weightOf(w), step: l + 2}
+			if c.read > best[m].read || c.read == best[m].read && c.weight < best[m].weight {
+				best[m] = c
+			}
+		}
+	}
+	if best[0].step == 0 {
+		return "", j
+	}
+	return word[0][best[0].step-2], ends[best[0].step-1]
+}
+
+// spokenWord is how much reading n syllables as Han text w says they were
+// meant so: n and a half when w is a word of general Chinese or of the
+// lexicon; n when it has one at its start or end (负责人, 服务器); half of n
+// for a pair of the FAQ's characters that is no word ("da bu kai le" is
+// 打不开 and a particle, not 打不 and 开了).
+func (a *analyzer) spokenWord(w string, n int) float32 {
+	word := func(t string) bool { return wordIDF(t) > 0 || a.lx.han[t] != "" }
+	if word(w) {
+		return float32(n) + 0.5
+	}
+	if n == 3 {
+		_, k := utf8.DecodeRuneInString(w)
+		_, l := utf8.DecodeLastRuneInString(w)
+		if word(w[:len(w)-l]) || word(w[k:]) {
+			return float32(n)
+		}
+	}
+	return float32(n) / 2
+}
+
+// pinyinContext is how many of a message's Latin words must read as
+// pinyin (see pinyinWords) for the message to be read as typed in pinyin.
+const pinyinContext = 2
+
+// pinyinWords counts the Latin words of folded text s that read as pinyin
+// of the FAQ's words, a pair of syllables typed apart counting once; it
+// stops counting at pinyinContext.
+func (a *analyzer) pinyinWords(s string) int {
+	px := a.pinyin
+	if px == nil {
+		return 0
+	}
+	found, prev := 0, ""
+	for i := 0; i < len(s); {
+		if s[i] < 'a' || s[i] > 'z' {
+			if s[i] != ' ' {
+				prev = ""
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+			j++
+		}
+		w := s[i:j]
+		if j < len(s) && s[j] < utf8.RuneSelf && isWordRune(rune(s[j])) {
+			// Part of a word with digits or an apostrophe: no pinyin.
+			for j < len(s) && s[j] < utf8.RuneSelf && isWordRune(rune(s[j])) {
+				j++
+			}
+			w = ""
+		}
+		switch {
+		case w == "":
+			prev = ""
+		case len(w) >= 4 && !a.known(stem(w)) && a.readPinyin(w) != "":
+			found++
+			prev = ""
+		case px.syllables[w]:
+			if prev != "" && choose(px.read(prev+w)) != "" {
+				found++
+				w = "" // a pair read: the next syllable starts another
+			}
+			prev = w
+		default:
+			prev = ""
+		}
+		if found >= pinyinContext {
+			return found
+		}
+		i = j
+	}
+	return found
 }
 
 // syllable reports whether w is one pinyin syllable and no English word the

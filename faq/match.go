@@ -258,6 +258,9 @@ type scratch struct {
 	// asksUnknown says that the clause that asks has an attribute word of
 	// which the FAQ has none (see params.offUnknownAttribute).
 	asksUnknown bool
+	// pinyin says the query is typed in pinyin (see pinyinWords): Chinese
+	// in Latin letters.
+	pinyin bool
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -330,6 +333,10 @@ func (ix *Index) match(query string, tr *trace) Result {
 	q := truncate(query, maxQueryBytes)
 	spans, nSpans := ix.readQuery(s, q, tr)
 	s.nSpans = nSpans
+	if s.pinyin {
+		// Chinese typed in Latin letters is answered in Chinese.
+		res.Lang = "zh"
+	}
 	if !ix.accumulate(s, spans[:nSpans], res.Lang) {
 		return res
 	}
@@ -382,10 +389,17 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var endsBuf [maxClauses]int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
-	for _, c := range clauses {
+	pinyin := 0
+	for i, c := range clauses {
 		// Folded once: analyze finds it folded.
-		c = ix.f.fold(c)
-		s.buf = ix.an.analyze(c, s.buf, &s.concepts)
+		clauses[i] = ix.f.fold(c)
+		if pinyin < pinyinContext {
+			pinyin += ix.an.pinyinWords(clauses[i])
+		}
+	}
+	s.pinyin = pinyin >= pinyinContext
+	for _, c := range clauses {
+		s.buf = ix.an.analyzeIn(c, s.buf, s.pinyin, &s.concepts)
 		ends = append(ends, len(s.buf))
 		qts = append(qts, questionType(c))
 	}

@@ -605,8 +605,8 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 	if got := ix.an.analyze("wang zhan fang wen", nil, nil); !slices.Contains(got, "网站") || !slices.Contains(got, "访问") {
 		t.Errorf("analyze(wang zhan fang wen) = %v, want 网站 and 访问", got)
 	}
-	if ex := ix.Explain("wang zhan fang wen"); !slices.Contains(ex.Readings, Reading{"wang zhan fang wen", "网站访问"}) {
-		t.Errorf("Explain(wang zhan fang wen) reads %v, want the syllables read together", ex.Readings)
+	if ex := ix.Explain("wang zhan fang wen"); !slices.Contains(ex.Readings, Reading{"wang zhan", "网站"}) || !slices.Contains(ex.Readings, Reading{"fang wen", "访问"}) {
+		t.Errorf("Explain(wang zhan fang wen) reads %v, want the syllables read together, word by word", ex.Readings)
 	}
 	// An odd number of syllables reads too, the last with the one before.
 	if got := ix.an.analyze("wangzhan da bu kai", nil, nil); !slices.Contains(got, "无法") {
@@ -629,6 +629,49 @@ func TestPinyinOfLexiconWords(t *testing.T) {
 		if r := ix.Match(q); r.Best.Entry == nil || r.Best.Entry.ID != want {
 			t.Errorf("%q: best %v, want %s", q, r.Best.Entry, want)
 		}
+	}
+}
+
+// TestPinyinMessage: a message typed in pinyin is read as Chinese. Its
+// syllables typed apart are read as the words that read the most of them,
+// and of those the words the FAQ uses most ("bei an hao bei guan ju zhu
+// xiao" is 备案号 被管局注销, not 被关 居住), even where one spells an English
+// word (an); its lone syllables (yao, ma, le) are characters typed without
+// their tones, no words it is about; and it is answered in Chinese. One
+// pinyin word in an English message changes none of that.
+func TestPinyinMessage(t *testing.T) {
+	ix := loadEval(t, "corpus", Options{})
+	got := ix.an.analyze("bei an hao bei guan ju zhu xiao le hai neng hui fu ma", nil, nil)
+	for _, want := range []string{"备案", "管局", "注销", "恢复"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("analyze(bei an hao bei guan ju zhu xiao …) = %v, want %s", got, want)
+		}
+	}
+	for _, not := range []string{"居住", "an", "ma", "le"} {
+		if slices.Contains(got, not) {
+			t.Errorf("analyze(bei an hao bei guan ju zhu xiao …) = %v, want no %s", got, not)
+		}
+	}
+	got = ix.an.analyze("yuming yiding yao beian ma", nil, nil)
+	if !slices.Contains(got, "域名") || slices.Contains(got, "yao") || slices.Contains(got, "ma") {
+		t.Errorf("analyze(yuming yiding yao beian ma) = %v, want 域名 and no lone syllable", got)
+	}
+	// Without a second pinyin word, the message is not pinyin.
+	if got := ix.an.analyze("domain only for email, need beian or not? ma", nil, nil); !slices.Contains(got, "ma") {
+		t.Errorf("an English message lost a word: %v", got)
+	}
+	r := ix.Match("beian hao bei guanju zhuxiao le, hai neng huifu ma")
+	if r.Lang != "zh" || r.Best.Entry == nil || r.Best.Entry.Lang != "zh" {
+		t.Errorf("pinyin message: lang %s, best %v; want both Chinese", r.Lang, r.Best.Entry)
+	}
+	if r := ix.Match("domain only for email, no website, need beian or not?"); r.Lang != "en" {
+		t.Errorf("English message with one pinyin word: lang %s, want en", r.Lang)
+	}
+	seed := loadEval(t, "", Options{})
+	// Three syllables that are a word of the lexicon, before two pairs of
+	// no word; a particle after them.
+	if got := seed.an.analyze("wangzhan da bu kai le, shi bu shi mei beian", nil, nil); !slices.Contains(got, "无法") {
+		t.Errorf("analyze(wangzhan da bu kai le …) = %v, want the concept 无法访问", got)
 	}
 }
 

@@ -87,6 +87,32 @@ type pinyinIndex struct {
 	both map[string][]string
 	// readings holds each character's toneless readings.
 	readings map[rune][]string
+	// weight is the FAQ's weight of a term (its rarity), to tell which of
+	// two readings of one run of syllables speaks the FAQ's words; nil
+	// weighs every word alike.
+	weight func(string) float32
+}
+
+// weightOf is the mean weight of the character pairs of Han text w: low
+// for the words the FAQ uses most.
+func (px *pinyinIndex) weightOf(w string) float32 {
+	if px.weight == nil {
+		return 0
+	}
+	var sum float32
+	n := 0
+	prev := -1
+	for i, r := range w {
+		if prev >= 0 {
+			sum += px.weight(w[prev : i+utf8.RuneLen(r)])
+			n++
+		}
+		prev = i
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float32(n)
 }
 
 // newPinyinIndex indexes the pinyin of the Han pairs among terms, and of
