@@ -269,6 +269,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_ad.jsonl"},
 	{"corpus", "testdata/corpus_x.jsonl"},
 	{"large", "testdata/large_w.jsonl"},
+	{"", "testdata/heldout_ae.jsonl"},
+	{"corpus", "testdata/corpus_y.jsonl"},
+	{"large", "testdata/large_x.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for
