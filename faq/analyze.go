@@ -166,22 +166,35 @@ type tok struct {
 // concepts is not nil, it gets the start and end in dst of the terms each
 // lexicon concept gave, pair by pair.
 func (a *analyzer) analyze(s string, dst []string, concepts *[]int32) []string {
-	return a.terms(s, dst, true, a.pinyinWords(s) >= pinyinContext, concepts)
+	from, cfrom, read := len(dst), 0, 0
+	if concepts != nil {
+		cfrom = len(*concepts)
+	}
+	out := a.terms(s, dst, true, false, concepts, &read)
+	if read < pinyinContext {
+		return out
+	}
+	// Typed in pinyin: read again so.
+	if concepts != nil {
+		*concepts = (*concepts)[:cfrom]
+	}
+	return a.terms(s, out[:from], true, true, concepts, nil)
 }
 
-// analyzeIn is analyze for one clause of a message; pinyin says whether
-// the message is typed in pinyin (see pinyinWords).
-func (a *analyzer) analyzeIn(s string, dst []string, pinyin bool, concepts *[]int32) []string {
-	return a.terms(s, dst, true, pinyin, concepts)
+// analyzeIn is analyze for one clause of a message: pinyin says whether
+// the message is typed in pinyin, and read, when not nil, counts the words
+// read as pinyin (see pinyinContext).
+func (a *analyzer) analyzeIn(s string, dst []string, pinyin bool, concepts *[]int32, read *int) []string {
+	return a.terms(s, dst, true, pinyin, concepts, read)
 }
 
 // analyzeDoc is analyze for FAQ text, which is taken as written: no typo
 // correction.
 func (a *analyzer) analyzeDoc(s string, dst []string) []string {
-	return a.terms(s, dst, false, false, nil)
+	return a.terms(s, dst, false, false, nil, nil)
 }
 
-func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts *[]int32) []string {
+func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts *[]int32, read *int) []string {
 	s = a.f.fold(s)
 	if a.mixed != nil && mixedScripts(s) {
 		s = a.mixed.Replace(s)
@@ -193,12 +206,16 @@ func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts 
 	// lone syllable that reads as no word of the FAQ is a character whose
 	// tone was not typed (ma, le, tian): no word the message is about.
 	pyCtx = pyCtx && fixTypos
+	// sylBefore is the word before, when it is a pinyin syllable (English
+	// or not) apart by a space only: with the next, a pair read counts.
+	sylBefore := ""
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isHan(r):
 			toks = append(toks, tok{s: s[i : i+n], han: true, end: i + n})
 			i += n
+			sylBefore = ""
 		case isWordRune(r):
 			j := i + n
 			for j < len(s) {
@@ -217,6 +234,23 @@ func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts 
 						// shu"): the most syllables from here that read as
 						// words, joined.
 						han, j = a.spacedPinyin(s, i, j, pyCtx)
+					}
+					if read != nil {
+						switch {
+						case han != "":
+							*read++
+							sylBefore = ""
+						case a.pinyin == nil || !a.pinyin.syllables[w]:
+							sylBefore = ""
+						case sylBefore != "" && choose(a.pinyin.read(sylBefore+w)) != "":
+							// Two syllables that read as a word, though
+							// one is English ("hei ping"): in a message
+							// typed in pinyin, read so.
+							*read++
+							sylBefore = ""
+						default:
+							sylBefore = w
+						}
 					}
 					if han != "" {
 						// Pinyin of the FAQ's words or the lexicon's: read
@@ -248,6 +282,9 @@ func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts 
 				i+1 < len(s) && s[i+1] < utf8.RuneSelf && isWordRune(rune(s[i+1]))
 			if r != ' ' && !hyphen || len(toks) > 0 && toks[len(toks)-1].han {
 				toks = append(toks, tok{sep: true})
+			}
+			if r != ' ' {
+				sylBefore = ""
 			}
 			i += n
 		}
@@ -378,60 +415,9 @@ func (a *analyzer) spokenWord(w string, n int) float32 {
 }
 
 // pinyinContext is how many of a message's Latin words must read as
-// pinyin (see pinyinWords) for the message to be read as typed in pinyin.
+// pinyin of the FAQ's words (syllables typed apart counting once a word)
+// for the message to be read as typed in pinyin.
 const pinyinContext = 2
-
-// pinyinWords counts the Latin words of folded text s that read as pinyin
-// of the FAQ's words, a pair of syllables typed apart counting once; it
-// stops counting at pinyinContext.
-func (a *analyzer) pinyinWords(s string) int {
-	px := a.pinyin
-	if px == nil {
-		return 0
-	}
-	found, prev := 0, ""
-	for i := 0; i < len(s); {
-		if s[i] < 'a' || s[i] > 'z' {
-			if s[i] != ' ' {
-				prev = ""
-			}
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
-			j++
-		}
-		w := s[i:j]
-		if j < len(s) && s[j] < utf8.RuneSelf && isWordRune(rune(s[j])) {
-			// Part of a word with digits or an apostrophe: no pinyin.
-			for j < len(s) && s[j] < utf8.RuneSelf && isWordRune(rune(s[j])) {
-				j++
-			}
-			w = ""
-		}
-		switch {
-		case w == "":
-			prev = ""
-		case len(w) >= 4 && !a.known(stem(w)) && a.readPinyin(w) != "":
-			found++
-			prev = ""
-		case px.syllables[w]:
-			if prev != "" && choose(px.read(prev+w)) != "" {
-				found++
-				w = "" // a pair read: the next syllable starts another
-			}
-			prev = w
-		default:
-			prev = ""
-		}
-		if found >= pinyinContext {
-			return found
-		}
-		i = j
-	}
-	return found
-}
 
 // syllable reports whether w is one pinyin syllable and no English word the
 // analyzer knows ("wang", "zhan"; not "long" or "ban").

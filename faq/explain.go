@@ -90,6 +90,7 @@ type trace struct {
 	top              [maxSuggestions + 1]scored
 	long             bool // the query has several clauses
 	unknownAttribute bool
+	pinyin           bool // the query is typed in pinyin
 	decision         decision
 	rows             map[int32][maxSpans]traceRow
 }
@@ -117,7 +118,7 @@ func (ix *Index) Explain(query string) Explanation {
 	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
-	pinyin := ix.an.pinyinWords(folded) >= pinyinContext
+	pinyin := tr.pinyin
 	for i := 0; i < len(folded); {
 		if !latin(rune(folded[i])) {
 			i++

@@ -258,7 +258,7 @@ type scratch struct {
 	// asksUnknown says that the clause that asks has an attribute word of
 	// which the FAQ has none (see params.offUnknownAttribute).
 	asksUnknown bool
-	// pinyin says the query is typed in pinyin (see pinyinWords): Chinese
+	// pinyin says the query is typed in pinyin (see pinyinContext): Chinese
 	// in Latin letters.
 	pinyin bool
 }
@@ -337,6 +337,9 @@ func (ix *Index) match(query string, tr *trace) Result {
 		// Chinese typed in Latin letters is answered in Chinese.
 		res.Lang = "zh"
 	}
+	if tr != nil {
+		tr.pinyin = s.pinyin
+	}
 	if !ix.accumulate(s, spans[:nSpans], res.Lang) {
 		return res
 	}
@@ -389,19 +392,21 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var endsBuf [maxClauses]int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
-	pinyin := 0
+	read := 0
 	for i, c := range clauses {
 		// Folded once: analyze finds it folded.
 		clauses[i] = ix.f.fold(c)
-		if pinyin < pinyinContext {
-			pinyin += ix.an.pinyinWords(clauses[i])
-		}
-	}
-	s.pinyin = pinyin >= pinyinContext
-	for _, c := range clauses {
-		s.buf = ix.an.analyzeIn(c, s.buf, s.pinyin, &s.concepts)
+		s.buf = ix.an.analyzeIn(clauses[i], s.buf, false, &s.concepts, &read)
 		ends = append(ends, len(s.buf))
-		qts = append(qts, questionType(c))
+		qts = append(qts, questionType(clauses[i]))
+	}
+	if s.pinyin = read >= pinyinContext; s.pinyin {
+		// Typed in pinyin: every clause read again so.
+		s.buf, s.concepts, ends = s.buf[:0], s.concepts[:0], ends[:0]
+		for _, c := range clauses {
+			s.buf = ix.an.analyzeIn(c, s.buf, true, &s.concepts, nil)
+			ends = append(ends, len(s.buf))
+		}
 	}
 	s.conceptOf = s.conceptOf[:0]
 	for range s.buf {
