@@ -392,18 +392,22 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	var endsBuf [maxClauses]int
 	var qtsBuf [maxClauses]qtype
 	ends, qts := endsBuf[:0], qtsBuf[:0]
+	// Each clause folded once (analyze finds it folded); the clauses
+	// themselves stay as written, as explain shows them.
+	var foldedBuf [maxClauses]string
+	folded := foldedBuf[:0]
 	read := 0
-	for i, c := range clauses {
-		// Folded once: analyze finds it folded.
-		clauses[i] = ix.f.fold(c)
-		s.buf = ix.an.analyzeIn(clauses[i], s.buf, false, &s.concepts, &read)
+	for _, c := range clauses {
+		c = ix.f.fold(c)
+		folded = append(folded, c)
+		s.buf = ix.an.analyzeIn(c, s.buf, false, &s.concepts, &read)
 		ends = append(ends, len(s.buf))
-		qts = append(qts, questionType(clauses[i]))
+		qts = append(qts, questionType(c))
 	}
 	if s.pinyin = read >= pinyinContext; s.pinyin {
 		// Typed in pinyin: every clause read again so.
 		s.buf, s.concepts, ends = s.buf[:0], s.concepts[:0], ends[:0]
-		for _, c := range clauses {
+		for _, c := range folded {
 			s.buf = ix.an.analyzeIn(c, s.buf, true, &s.concepts, nil)
 			ends = append(ends, len(s.buf))
 		}
