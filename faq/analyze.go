@@ -166,26 +166,35 @@ type tok struct {
 // concepts is not nil, it gets the start and end in dst of the terms each
 // lexicon concept gave, pair by pair.
 func (a *analyzer) analyze(s string, dst []string, concepts *[]int32) []string {
-	from, cfrom, read := len(dst), 0, 0
+	dst, _, _ = a.analyzeClauses([]string{s}, dst, concepts, nil)
+	return dst
+}
+
+// analyzeClauses is analyze for the clauses of one message, appending to
+// ends where each clause's terms end. A message two or more of whose words
+// read as pinyin (see pinyinContext) is read again as typed in pinyin, and
+// pinyin says so.
+func (a *analyzer) analyzeClauses(clauses, dst []string, concepts *[]int32, ends []int) (_ []string, _ []int, pinyin bool) {
+	from, efrom, cfrom, read := len(dst), len(ends), 0, 0
 	if concepts != nil {
 		cfrom = len(*concepts)
 	}
-	out := a.terms(s, dst, true, false, concepts, &read)
-	if read < pinyinContext {
-		return out
+	for _, c := range clauses {
+		dst = a.terms(c, dst, true, false, concepts, &read)
+		ends = append(ends, len(dst))
 	}
-	// Typed in pinyin: read again so.
+	if read < pinyinContext {
+		return dst, ends, false
+	}
+	dst, ends = dst[:from], ends[:efrom]
 	if concepts != nil {
 		*concepts = (*concepts)[:cfrom]
 	}
-	return a.terms(s, out[:from], true, true, concepts, nil)
-}
-
-// analyzeIn is analyze for one clause of a message: pinyin says whether
-// the message is typed in pinyin, and read, when not nil, counts the words
-// read as pinyin (see pinyinContext).
-func (a *analyzer) analyzeIn(s string, dst []string, pinyin bool, concepts *[]int32, read *int) []string {
-	return a.terms(s, dst, true, pinyin, concepts, read)
+	for _, c := range clauses {
+		dst = a.terms(c, dst, true, true, concepts, nil)
+		ends = append(ends, len(dst))
+	}
+	return dst, ends, true
 }
 
 // analyzeDoc is analyze for FAQ text, which is taken as written: no typo
@@ -327,11 +336,11 @@ const maxSpaced = 8
 // the reading starts with a lone syllable.
 func (a *analyzer) spacedPinyin(s string, i, j int, ctx bool) (string, int) {
 	px := a.pinyin
-	isSyl := a.syllable
-	if ctx {
-		isSyl = func(w string) bool { return px != nil && px.syllables[w] }
+	if px == nil {
+		return "", j
 	}
-	if px == nil || !isSyl(s[i:j]) {
+	isSyl := func(w string) bool { return px.syllables[w] && (ctx || !a.known(stem(w))) }
+	if !isSyl(s[i:j]) {
 		return "", j
 	}
 	var starts, ends [maxSpaced]int
@@ -353,17 +362,14 @@ func (a *analyzer) spacedPinyin(s string, i, j int, ctx bool) (string, int) {
 		return "", j
 	}
 	// word[m][l] is the reading of the l+2 syllables from the m-th, "" when
-	// they read as no word.
+	// they read as no word: two, one pair of the FAQ's; three, that pair
+	// and the last read with the one before.
+	joined := func(m, last int) string { return strings.ReplaceAll(s[starts[m]:ends[last]], " ", "") }
 	var word [maxSpaced][2]string
 	for m := 0; m+1 < n; m++ {
-		for l := 0; l < 2 && m+l+1 < n; l++ {
-			joined := strings.ReplaceAll(s[starts[m]:ends[m+l+1]], " ", "")
-			if l == 0 {
-				// Two syllables, one pair of the FAQ's.
-				word[m][0] = choose(px.read(joined))
-			} else if word[m][0] != "" {
-				word[m][1] = a.readPinyin(joined)
-			}
+		word[m][0] = choose(px.read(joined(m, m+1)))
+		if word[m][0] != "" && m+2 < n {
+			word[m][1] = a.readPinyin(joined(m, m+2))
 		}
 	}
 	// best[m] is the best reading of the syllables from the m-th on: how

@@ -118,7 +118,6 @@ func (ix *Index) Explain(query string) Explanation {
 	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
-	pinyin := tr.pinyin
 	for i := 0; i < len(folded); {
 		if !latin(rune(folded[i])) {
 			i++
@@ -140,7 +139,7 @@ func (ix *Index) Explain(query string) Explanation {
 		}
 		if han, word := ix.an.reading(w); han != "" || word != "" {
 			ex.Readings = append(ex.Readings, Reading{w, han + word})
-		} else if han, end := ix.an.spacedPinyin(folded, i, j, pinyin); han != "" {
+		} else if han, end := ix.an.spacedPinyin(folded, i, j, tr.pinyin); han != "" {
 			// Syllables typed apart, read together (see terms).
 			ex.Readings = append(ex.Readings, Reading{folded[i:end], han})
 			j = end

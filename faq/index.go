@@ -210,13 +210,7 @@ func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][
 	ix.weigh(vt, df)
 	ix.trans = ix.learnTranslations()
 	ix.topic = ix.findTopics()
-	ix.an.pinyin = newPinyinIndex(ix.voc.ids, lx.han)
-	ix.an.pinyin.weight = func(t string) float32 {
-		if id, ok := ix.voc.ids[t]; ok {
-			return ix.voc.idf[id]
-		}
-		return ix.voc.unknown[1]
-	}
+	ix.an.pinyin = newPinyinIndex(&ix.voc, lx.han)
 	ix.setParams(p)
 	return ix
 }

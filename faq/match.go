@@ -396,22 +396,12 @@ func (ix *Index) readQuery(s *scratch, q string, tr *trace) ([maxSpans]span, int
 	// themselves stay as written, as explain shows them.
 	var foldedBuf [maxClauses]string
 	folded := foldedBuf[:0]
-	read := 0
 	for _, c := range clauses {
 		c = ix.f.fold(c)
 		folded = append(folded, c)
-		s.buf = ix.an.analyzeIn(c, s.buf, false, &s.concepts, &read)
-		ends = append(ends, len(s.buf))
 		qts = append(qts, questionType(c))
 	}
-	if s.pinyin = read >= pinyinContext; s.pinyin {
-		// Typed in pinyin: every clause read again so.
-		s.buf, s.concepts, ends = s.buf[:0], s.concepts[:0], ends[:0]
-		for _, c := range folded {
-			s.buf = ix.an.analyzeIn(c, s.buf, true, &s.concepts, nil)
-			ends = append(ends, len(s.buf))
-		}
-	}
+	s.buf, ends, s.pinyin = ix.an.analyzeClauses(folded, s.buf, &s.concepts, ends)
 	s.conceptOf = s.conceptOf[:0]
 	for range s.buf {
 		s.conceptOf = append(s.conceptOf, -1)

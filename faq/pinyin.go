@@ -87,24 +87,26 @@ type pinyinIndex struct {
 	both map[string][]string
 	// readings holds each character's toneless readings.
 	readings map[rune][]string
-	// weight is the FAQ's weight of a term (its rarity), to tell which of
-	// two readings of one run of syllables speaks the FAQ's words; nil
-	// weighs every word alike.
-	weight func(string) float32
+	// voc is the FAQ's vocabulary, whose weights tell which of two readings
+	// of one run of syllables speaks the FAQ's words.
+	voc *vocab
 }
 
-// weightOf is the mean weight of the character pairs of Han text w: low
-// for the words the FAQ uses most.
+// weightOf is the mean weight in the FAQ of the character pairs of Han
+// text w (a pair it lacks weighs as an unknown term): low for the words
+// the FAQ uses most.
 func (px *pinyinIndex) weightOf(w string) float32 {
-	if px.weight == nil {
-		return 0
-	}
 	var sum float32
 	n := 0
 	prev := -1
 	for i, r := range w {
 		if prev >= 0 {
-			sum += px.weight(w[prev : i+utf8.RuneLen(r)])
+			t := w[prev : i+utf8.RuneLen(r)]
+			if id, ok := px.voc.ids[t]; ok {
+				sum += px.voc.idf[id]
+			} else {
+				sum += px.voc.unknown[1]
+			}
 			n++
 		}
 		prev = i
@@ -115,13 +117,13 @@ func (px *pinyinIndex) weightOf(w string) float32 {
 	return sum / float32(n)
 }
 
-// newPinyinIndex indexes the pinyin of the Han pairs among terms, and of
-// the pairs of the lexicon's Han variants (lexHan), so that "lanjie" reads
-// as 拦截 and so as the concept it is a variant of.
-func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinIndex {
+// newPinyinIndex indexes the pinyin of the Han pairs among the terms of
+// voc, and of the pairs of the lexicon's Han variants (lexHan), so that
+// "lanjie" reads as 拦截 and so as the concept it is a variant of.
+func newPinyinIndex(voc *vocab, lexHan map[string]string) *pinyinIndex {
 	table := pinyinReadings()
 	readings := table.readings
-	px := &pinyinIndex{syllables: table.syllables, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings}
+	px := &pinyinIndex{syllables: table.syllables, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings, voc: voc}
 	add := func(pairs map[string][]string, t string) {
 		r1, n := utf8.DecodeRuneInString(t)
 		r2, _ := utf8.DecodeRuneInString(t[n:])
@@ -141,7 +143,7 @@ func newPinyinIndex(terms map[string]int32, lexHan map[string]string) *pinyinInd
 			}
 		}
 	}
-	for t := range terms {
+	for t := range voc.ids {
 		if len(t) == 6 && utf8.RuneCountInString(t) == 2 {
 			add(px.pairs, t)
 		}
