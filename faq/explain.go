@@ -39,6 +39,13 @@ type Explanation struct {
 	// (from ContrastLead the best is answered all the same).
 	Close                  bool
 	Contrast, ContrastLead float64
+	// NearCopies is set when such a close call was answered because the
+	// two ask nearly one question: NearQuestion is their questions'
+	// cosine similarity, NearAnswer their answers' (from nearQuestion and
+	// nearAnswer they are near copies). Both are worked out in a close
+	// call the contrast did not settle.
+	NearCopies               bool
+	NearQuestion, NearAnswer float64
 	// Reranked is set when the best was put above a topic that scored
 	// higher, for the words that tell the two apart are the best's.
 	Reranked bool
@@ -115,7 +122,8 @@ var spanNames = [maxSpans]string{"whole", "asking clause", "asking clause with t
 func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
-	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute}
+	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute,
+		NearCopies: tr.decision.near, NearQuestion: tr.decision.nearQ, NearAnswer: tr.decision.nearA}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -65,7 +65,11 @@ type Index struct {
 	groups           []group
 	// topic maps a group to its topic: groups whose questions are the same
 	// (copies of a page, cn/intl editions) share one, and never compete.
-	topic    []int32
+	topic []int32
+	// near holds each group's question and answer term vectors, for
+	// telling near copies apart from rivals in a close call (see
+	// Index.nearCopies).
+	near     nearVecs
 	variants []variant
 	// chunkGroup maps an answer sentence to its group: the answer counts
 	// by its sentence that best fits the query, so that a long answer that

@@ -1024,6 +1024,11 @@ type decision struct {
 	// ordered is set when the second by key was put first for its
 	// contrast (rankContrast), before anything was decided.
 	ordered bool
+	// near is set when a close call was answered because the two best
+	// are near copies (see nearQuestion); nearQ and nearA are their
+	// questions' and answers' cosines, worked out in every close call.
+	near         bool
+	nearQ, nearA float64
 }
 
 // decide says whether the best of top is sure enough to answer. When the
@@ -1061,6 +1066,11 @@ func (ix *Index) decide(s *scratch, top *[maxSuggestions + 1]scored) decision {
 		d.contrast, d.swapped = -d.contrast, true
 	}
 	d.answered = d.contrast >= ix.p.contrastLead
+	if !d.answered {
+		// Two entries that ask nearly one question: either answers it.
+		d.near, d.nearQ, d.nearA = ix.nearCopies(top[0].g, top[1].g)
+		d.answered = d.near
+	}
 	return d
 }
 

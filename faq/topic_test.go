@@ -1,7 +1,10 @@
 package faq
 
 import (
+	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -270,6 +273,73 @@ func TestWithoutNumbering(t *testing.T) {
 	} {
 		if got := withoutNumbering(q); got != want {
 			t.Errorf("withoutNumbering(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// nearCopiesPage is an FAQ with two entries that ask nearly one question
+// (找回 a filing's Alibaba Cloud account, 找回 the filing account), answered
+// in overlapping words but not alike enough to be one topic, a third that
+// asks of another thing (the filing password), and others around them.
+func nearCopiesPage() string {
+	var b strings.Builder
+	b.WriteString("# 备案账号 {#concept_acct .concept}\n\n" +
+		"## 如何找回备案阿里云账号？ {#section_a .section}\n\n忘记了提交备案时使用的阿里云账号，可以凭备案号和主体证件号码在备案控制台找回，找回后请尽快修改登录密码。\n\n" +
+		"## 如何找回备案账号？ {#section_b .section}\n\n凭主体负责人的手机号码在备案控制台找回备案账号，登录后可以查看备案信息和网站信息。\n\n" +
+		"## 如何找回备案密码？ {#section_c .section}\n\n工信部备案密码可以在管局系统通过短信重置，与阿里云账号密码无关。\n\n")
+	for i, q := range []string{"幕布如何申请", "审核要多久", "域名如何实名认证", "网站名称有什么要求", "前置审批怎么办",
+		"公安备案在哪里办", "变更主体信息", "注销网站", "取消接入", "核验单怎么填", "短信核验失败", "人脸核验失败",
+		"营业执照过期", "负责人变更", "服务器到期", "多个域名", "个人备案材料", "企业备案材料", "境外公司", "香港服务器"} {
+		if i%3 == 0 {
+			q = "阿里云" + q // 阿里云 is a word of many questions, as in the filing docs
+		}
+		fmt.Fprintf(&b, "## %s？ {#section_f%d .section}\n\n关于%s的说明：请按照第%d条规定操作，详见文档第%d节。\n\n", q, i, q, i+1, i+2)
+	}
+	return b.String()
+}
+
+// TestNearCopiesAnswerCloseCall: a close call between two entries that ask
+// nearly one question is answered with the better of them; one between
+// entries that ask of different things still is not.
+func TestNearCopiesAnswerCloseCall(t *testing.T) {
+	ix := loadPage(t, nearCopiesPage())
+	g := map[string]int32{}
+	for i, grp := range ix.groups {
+		g[grp.id] = int32(i)
+	}
+	a, b, c := g["section_a"], g["section_b"], g["section_c"]
+	if ix.topic[a] == ix.topic[b] {
+		t.Fatal("the two account questions are one topic: the test needs them two")
+	}
+	if near, q, ans := ix.nearCopies(a, b); !near {
+		t.Errorf("account and Alibaba Cloud account: not near copies (questions %.2f, answers %.2f)", q, ans)
+	}
+	if near, q, ans := ix.nearCopies(b, c); near {
+		t.Errorf("account and password: near copies (questions %.2f, answers %.2f)", q, ans)
+	}
+	ex := ix.Explain("备案账号找不回来了")
+	if r := ex.Result; !r.Answered || !ex.Close || !ex.NearCopies || r.Best.Entry.ID != "section_a" && r.Best.Entry.ID != "section_b" {
+		t.Errorf("close call of near copies: answered %v with %s (close %v, near %v), want one of the two account entries",
+			r.Answered, idOf(r.Best.Entry), ex.Close, ex.NearCopies)
+	}
+	// With no lead and no contrast enough to answer, only near copies are.
+	s := ix.getScratch()
+	defer ix.pool.Put(s)
+	spans, n := ix.readQuery(s, "备案账号找不回来了", nil)
+	s.nSpans = n
+	if !ix.accumulate(s, spans[:n], "zh") {
+		t.Fatal("nothing to score")
+	}
+	withParams(t, ix, func(p *params) { p.minMargin, p.marginLog, p.contrastLead = 10, 0, 10 })
+	raw := ix.p.minRaw + 0.1
+	for _, tc := range []struct {
+		second int32
+		want   bool
+	}{{a, true}, {c, false}} {
+		top := [maxSuggestions + 1]scored{{b, raw, math.Log(raw)}, {tc.second, raw - 0.01, math.Log(raw - 0.01)}}
+		if d := ix.decide(s, &top); d.answered != tc.want || d.near != tc.want || top[0].g != b {
+			t.Errorf("close call beside %s: answered %v (near %v) with %s, want %v with section_b",
+				ix.groups[tc.second].id, d.answered, d.near, ix.groups[top[0].g].id, tc.want)
 		}
 	}
 }

@@ -42,6 +42,12 @@ type explainOutput struct {
 	Contrast     float64 `json:"contrast"`
 	ContrastLead float64 `json:"contrast_lead"`
 	Reranked     bool    `json:"reranked"`
+	// NearCopies is set when the close call was answered because the two
+	// best ask nearly one question (their questions' and answers' cosine
+	// similarities, near_question and near_answer).
+	NearCopies   bool    `json:"near_copies"`
+	NearQuestion float64 `json:"near_question"`
+	NearAnswer   float64 `json:"near_answer"`
 }
 
 // explainRead is a word of the query read as another: a typo, pinyin, a
@@ -97,7 +103,8 @@ func explainJSON(q string, ex faq.Explanation, cfg config) explainOutput {
 		AnswerAt: cfg.AnswerAt, ChannelAnswerAt: cfg.ChannelAnswerAt,
 		Clauses: nonNil(ex.Clauses), Asking: ex.Asking, OwnSense: nonNil(ex.OwnSense), UnknownAttribute: ex.UnknownAttribute,
 		Readings: []explainRead{}, Terms: []explainTerm{}, Entries: []explainEntry{},
-		Close: ex.Close, Contrast: round3(ex.Contrast), ContrastLead: ex.ContrastLead, Reranked: ex.Reranked}
+		Close: ex.Close, Contrast: round3(ex.Contrast), ContrastLead: ex.ContrastLead, Reranked: ex.Reranked,
+		NearCopies: ex.NearCopies, NearQuestion: round3(ex.NearQuestion), NearAnswer: round3(ex.NearAnswer)}
 	for _, r := range ex.Readings {
 		out.Readings = append(out.Readings, explainRead{r.From, r.To})
 	}
@@ -217,7 +224,11 @@ func renderDecision(b *strings.Builder, ex faq.Explanation, cfg config) {
 		e := r.Best.Entry
 		fmt.Fprintf(b, "decision: answered with %s (%s), score %.2f\n", e.ID, e.Lang, r.Best.Score)
 		fmt.Fprintf(b, "  %s\n", oneLine(e.Question))
-		if ex.Close {
+		switch {
+		case ex.Close && ex.NearCopies:
+			fmt.Fprintf(b, "  another topic scores close to it, but the two ask nearly one question (their questions'\n"+
+				"  cosine %.2f, their answers' %.2f): either answers it, and this one scores higher\n", ex.NearQuestion, ex.NearAnswer)
+		case ex.Close:
 			how := "close to it"
 			if ex.Reranked {
 				how = "a little higher"

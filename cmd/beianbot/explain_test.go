@@ -177,7 +177,7 @@ func TestAskExplainJSON(t *testing.T) {
 		m    map[string]json.RawMessage
 		want []string
 	}{
-		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "own_sense", "query", "readings", "reranked", "result", "terms", "unknown_attribute"}},
+		{"top level", raw.Top, []string{"answer_at", "asking", "channel_answer_at", "clauses", "close", "contrast", "contrast_lead", "entries", "near_answer", "near_copies", "near_question", "own_sense", "query", "readings", "reranked", "result", "terms", "unknown_attribute"}},
 		{"entry", raw.Entries[0], []string{"entry_coverage", "id", "in_answer", "in_phrasings", "in_question", "lang",
 			"penalty", "query_coverage", "question", "rank_bonus", "raw", "score", "span"}},
 		{"term", raw.Terms[0], []string{"known", "term", "weight"}},
