@@ -272,6 +272,9 @@ var evalSets = []struct{ faq, file string }{
 	{"", "testdata/heldout_ae.jsonl"},
 	{"corpus", "testdata/corpus_y.jsonl"},
 	{"large", "testdata/large_x.jsonl"},
+	{"", "testdata/heldout_af.jsonl"},
+	{"corpus", "testdata/corpus_z.jsonl"},
+	{"large", "testdata/large_y.jsonl"},
 }
 
 // evalCache keeps the FAQs the tests load, which take a second each for

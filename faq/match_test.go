@@ -170,6 +170,10 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_ae.jsonl"}, true, 0.64, 0.01, 0.97},
 		{"corpus", []string{"testdata/corpus_y.jsonl"}, false, 0.44, 0.04, 0.94},
 		{"large", []string{"testdata/large_x.jsonl"}, false, 0.47, 0.05, 0.96},
+		{"", []string{"testdata/heldout_af.jsonl"}, false, 0.85, 0.015, 0.92},
+		{"", []string{"testdata/heldout_af.jsonl"}, true, 0.70, 0.015, 0.97},
+		{"corpus", []string{"testdata/corpus_z.jsonl"}, false, 0.48, 0.035, 0.94},
+		{"large", []string{"testdata/large_y.jsonl"}, false, 0.40, 0.035, 0.96},
 	} {
 		name := fmt.Sprintf("%s %v phrasings=%v", tc.faq, tc.files, !tc.noPhr)
 		t.Run(name, func(t *testing.T) {
