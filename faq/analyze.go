@@ -251,7 +251,7 @@ func (a *analyzer) terms(s string, dst []string, fixTypos, pyCtx bool, concepts 
 							sylBefore = ""
 						case a.pinyin == nil || !a.pinyin.syllables[w]:
 							sylBefore = ""
-						case sylBefore != "" && choose(a.pinyin.read(sylBefore+w)) != "":
+						case sylBefore != "" && a.pinyin.choose(a.pinyin.read(sylBefore+w)) != "":
 							// Two syllables that read as a word, though
 							// one is English ("hei ping"): in a message
 							// typed in pinyin, read so.
@@ -367,7 +367,7 @@ func (a *analyzer) spacedPinyin(s string, i, j int, ctx bool) (string, int) {
 	joined := func(m, last int) string { return strings.ReplaceAll(s[starts[m]:ends[last]], " ", "") }
 	var word [maxSpaced][2]string
 	for m := 0; m+1 < n; m++ {
-		word[m][0] = choose(px.read(joined(m, m+1)))
+		word[m][0] = px.choose(px.read(joined(m, m+1)))
 		if word[m][0] != "" && m+2 < n {
 			word[m][1] = a.readPinyin(joined(m, m+2))
 		}

@@ -957,7 +957,8 @@ func TestContrastTellsCloseTopicsApart(t *testing.T) {
 // TestPinyinPrefersWords: of the FAQ's and the lexicon's pairs that sound
 // alike, a word of general Chinese is read before pairs that only straddle
 // two words (异地 before 以提 of 可以提交), the commoner word when it is much
-// commoner (访问 before 方文), and none when two words are about as common.
+// commoner (访问 before 方文), and of two words about as common the one the
+// FAQ uses far more, or none.
 func TestPinyinPrefersWords(t *testing.T) {
 	for _, c := range []struct {
 		cands []string
@@ -981,6 +982,19 @@ func TestPinyinPrefersWords(t *testing.T) {
 		t.Errorf(`reading("yidi") = %q, want 异地`, got)
 	}
 	wantBest(t, ix, map[string]string{"yidi denglu gaojing": "remote"})
+	// Two words general Chinese uses about as often (攻击, 共计) are told
+	// apart by the FAQ: the one its questions ask about, far lighter in it
+	// than the other, which an answer names once.
+	ix = loadPage(t, "# 安全FAQ\n\n## 服务器被攻击了怎么办？ {#attack}\n\n开启防护，查看日志。\n\n"+
+		"## 攻击流量收费吗？ {#traffic}\n\n攻击流量不收费。\n\n## DDoS攻击会导致实例被封吗？ {#block}\n\n流量超过阈值时进入黑洞。\n\n"+
+		"## 账单怎么看？ {#bill}\n\n账单按月汇总，共计金额在页面底部。\n\n## 实例怎么续费？ {#renew}\n\n在控制台续费。\n")
+	if got, _ := ix.an.reading("gongji"); got != "攻击" {
+		t.Errorf(`reading("gongji") in a security FAQ = %q, want 攻击`, got)
+	}
+	ix = loadPage(t, "# 账单FAQ\n\n## 账单怎么看？ {#bill}\n\n账单按月汇总，共计金额在页面底部。\n\n## 实例怎么续费？ {#renew}\n\n在控制台续费。\n")
+	if got, _ := ix.an.reading("gongji"); got == "攻击" {
+		t.Errorf(`reading("gongji") in an FAQ that asks of no attack = %q, want 共计 or nothing`, got)
+	}
 }
 
 // TestOffObject: an entry whose question shares with the query only a word

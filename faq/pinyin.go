@@ -47,11 +47,19 @@ func pairRank(a, b string) int {
 	return strings.Compare(a, b)
 }
 
+// faqLead is how many times lighter in the FAQ (by weight, see weightOf)
+// one of two words of one sound that general Chinese uses about as often
+// must be for it to be the one read: in the FAQ pages of a cloud product,
+// "gongji" is 攻击 (in many questions: DDoS, attacks) and not 共计 (a total,
+// in an answer or two). Where both are as rare, it stays unread.
+const faqLead = 2
+
 // choose returns the one pair of cands (pairs of one sound, in pairRank's
 // order) that is meant: the only one; else the only word of general Chinese
-// among them; else the commonest word, when it leads the next by wordLead.
-// "" when there is no telling.
-func choose(cands []string) string {
+// among them; else the commonest word, when it leads the next by wordLead;
+// else, of two words about as common in general Chinese, the one the FAQ
+// uses far more (faqLead), when px is set. "" when there is no telling.
+func (px *pinyinIndex) choose(cands []string) string {
 	switch {
 	case len(cands) == 0:
 		return ""
@@ -62,11 +70,24 @@ func choose(cands []string) string {
 	if best == 0 {
 		return "" // no word among them
 	}
-	if next := wordIDF(cands[1]); next > 0 && next-best < wordLead {
-		return ""
+	next := wordIDF(cands[1])
+	if next == 0 || next-best >= wordLead {
+		return cands[0]
 	}
-	return cands[0]
+	if px == nil || len(cands) > 2 && wordIDF(cands[2]) > 0 {
+		return "" // two words or more, and no telling which
+	}
+	switch wa, wb := px.weightOf(cands[0]), px.weightOf(cands[1]); {
+	case wa*faqLead <= wb:
+		return cands[0]
+	case wb*faqLead <= wa:
+		return cands[1]
+	}
+	return ""
 }
+
+// choose is pinyinIndex.choose without the FAQ's weights.
+func choose(cands []string) string { return (*pinyinIndex)(nil).choose(cands) }
 
 // maxSyllable is the length of the longest pinyin syllable ("zhuang").
 const maxSyllable = 6
@@ -90,12 +111,19 @@ type pinyinIndex struct {
 	// voc is the FAQ's vocabulary, whose weights tell which of two readings
 	// of one run of syllables speaks the FAQ's words.
 	voc *vocab
+	// lexHan maps the lexicon's Han variants to their canonical forms: a
+	// variant weighs in the FAQ what its concept weighs (see weightOf).
+	lexHan map[string]string
 }
 
 // weightOf is the mean weight in the FAQ of the character pairs of Han
-// text w (a pair it lacks weighs as an unknown term): low for the words
-// the FAQ uses most.
+// text w (a pair it lacks weighs as an unknown term), or of its concept's
+// when w is a variant of the lexicon's: low for the words the FAQ uses
+// most.
 func (px *pinyinIndex) weightOf(w string) float32 {
+	if c := px.lexHan[w]; c != "" && c != w {
+		w = c
+	}
 	var sum float32
 	n := 0
 	prev := -1
@@ -123,7 +151,7 @@ func (px *pinyinIndex) weightOf(w string) float32 {
 func newPinyinIndex(voc *vocab, lexHan map[string]string) *pinyinIndex {
 	table := pinyinReadings()
 	readings := table.readings
-	px := &pinyinIndex{syllables: table.syllables, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings, voc: voc}
+	px := &pinyinIndex{syllables: table.syllables, pairs: map[string][]string{}, lexPairs: map[string][]string{}, readings: readings, voc: voc, lexHan: lexHan}
 	add := func(pairs map[string][]string, t string) {
 		r1, n := utf8.DecodeRuneInString(t)
 		r2, _ := utf8.DecodeRuneInString(t[n:])
@@ -199,7 +227,7 @@ func (a *analyzer) readPinyin(w string) string {
 	}
 	var b strings.Builder
 	for i := 0; i+1 < len(syl); i += 2 {
-		c := choose(px.read(syl[i] + syl[i+1]))
+		c := px.choose(px.read(syl[i] + syl[i+1]))
 		if c == "" {
 			return "" // unknown, or ambiguous among the FAQ's words
 		}
@@ -216,7 +244,7 @@ func (a *analyzer) readPinyin(w string) string {
 				fit = append(fit, c)
 			}
 		}
-		c := choose(fit)
+		c := px.choose(fit)
 		if c == "" {
 			return ""
 		}
