@@ -75,7 +75,7 @@ func (px *pinyinIndex) choose(cands []string) string {
 		return cands[0]
 	}
 	if px == nil || len(cands) > 2 && wordIDF(cands[2]) > 0 {
-		return "" // two words or more, and no telling which
+		return "" // three words of one sound: no telling which
 	}
 	switch wa, wb := px.weightOf(cands[0]), px.weightOf(cands[1]); {
 	case wa*faqLead <= wb:
