@@ -144,7 +144,7 @@ func TestAccuracy(t *testing.T) {
 		{"", []string{"testdata/heldout_y.jsonl"}, false, 0.84, 0.015, 0.93},
 		{"", []string{"testdata/heldout_y.jsonl"}, true, 0.63, 0.01, 0.96},
 		{"corpus", []string{"testdata/corpus_u.jsonl"}, false, 0.54, 0.04, 0.85},
-		{"large", []string{"testdata/large_t.jsonl"}, false, 0.46, 0.03, 0.96},
+		{"large", []string{"testdata/large_t.jsonl"}, false, 0.46, 0.035, 0.96},
 		// This release's round, scored once as written (README).
 		{"", []string{"testdata/heldout_z.jsonl"}, false, 0.84, 0.015, 0.89},
 		{"", []string{"testdata/heldout_z.jsonl"}, true, 0.66, 0.03, 0.96},
