@@ -46,6 +46,9 @@ type Explanation struct {
 	// call the contrast did not settle.
 	NearCopies               bool
 	NearQuestion, NearAnswer float64
+	// NearQuestionAt and NearAnswerAt are the cosines from which two
+	// entries are near copies.
+	NearQuestionAt, NearAnswerAt float64
 	// Reranked is set when the best was put above a topic that scored
 	// higher, for the words that tell the two apart are the best's.
 	Reranked bool
@@ -123,7 +126,8 @@ func (ix *Index) Explain(query string) Explanation {
 	tr := &trace{}
 	res := ix.match(query, tr)
 	ex := Explanation{Result: res, Clauses: tr.clauses, Asking: tr.asking, Close: tr.decision.close, Contrast: tr.decision.contrast, ContrastLead: ix.p.contrastLead, Reranked: tr.decision.swapped || tr.decision.ordered, UnknownAttribute: tr.unknownAttribute,
-		NearCopies: tr.decision.near, NearQuestion: tr.decision.nearQ, NearAnswer: tr.decision.nearA}
+		NearCopies: tr.decision.near, NearQuestion: tr.decision.nearQ, NearAnswer: tr.decision.nearA,
+		NearQuestionAt: nearQuestion, NearAnswerAt: nearAnswer}
 	folded := ix.f.fold(truncate(query, maxQueryBytes))
 	latin := func(r rune) bool { return isWordRune(r) && r < utf8.RuneSelf }
 	for i := 0; i < len(folded); {

@@ -247,6 +247,11 @@ func renderDecision(b *strings.Builder, ex faq.Explanation, cfg config) {
 		if ex.Close {
 			fmt.Fprintf(b, "  words only it has are %.0f%% of the query, net of the other's; %.0f%% would tell them apart\n",
 				100*ex.Contrast, 100*ex.ContrastLead)
+			near := fmt.Sprintf("questions' cosine %.2f, from %.2f", ex.NearQuestion, ex.NearQuestionAt)
+			if ex.NearQuestion >= ex.NearQuestionAt {
+				near = fmt.Sprintf("answers' cosine %.2f, from %.2f", ex.NearAnswer, ex.NearAnswerAt)
+			}
+			fmt.Fprintf(b, "  nor are the two near copies, either of which would answer: %s\n", near)
 		}
 	default:
 		fmt.Fprintf(b, "decision: not answered: the best score %.2f is below %.2f, where the matcher answers\n",

@@ -88,6 +88,7 @@ func TestAskExplainText(t *testing.T) {
 			`^decision: not answered: the best entry scores 0\.\d\d, but another topic scores too close$`,
 			`^  to it to tell them apart, so the score is held at 0\.49$`,
 			`^  words only it has are 0% of the query, net of the other's; 25% would tell them apart$`,
+			`^  nor are the two near copies, either of which would answer: (questions|answers)' cosine [01]\.\d\d, from 0\.[38]0$`,
 			`^  suggested instead: section_(forum|blog) \(0\.49\), section_(forum|blog) \(0\.49\)$`,
 			`^  in chat: .* from 0\.50 \(BEIANBOT_ANSWER_AT\): not answered;$`,
 			`^entries \(best first\):$`,
