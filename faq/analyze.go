@@ -339,7 +339,7 @@ func (a *analyzer) spacedPinyin(s string, i, j int, ctx bool) (string, int) {
 	if px == nil {
 		return "", j
 	}
-	isSyl := func(w string) bool { return px.syllables[w] && (ctx || !a.known(stem(w))) }
+	isSyl := func(w string) bool { return a.syllable(w) || ctx && px.syllables[w] }
 	if !isSyl(s[i:j]) {
 		return "", j
 	}

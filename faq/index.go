@@ -213,6 +213,7 @@ func build(entries []*Entry, lx *lexicon, f folder, p params, extra map[string][
 	vt, df := ix.indexTerms()
 	ix.weigh(vt, df)
 	ix.trans = ix.learnTranslations()
+	ix.near = ix.groupVectors()
 	ix.topic = ix.findTopics()
 	ix.an.pinyin = newPinyinIndex(&ix.voc, lx.han)
 	ix.setParams(p)

@@ -1026,7 +1026,8 @@ type decision struct {
 	ordered bool
 	// near is set when a close call was answered because the two best
 	// are near copies (see nearQuestion); nearQ and nearA are their
-	// questions' and answers' cosines, worked out in every close call.
+	// questions' and answers' cosines, worked out in a close call the
+	// contrast did not settle.
 	near         bool
 	nearQ, nearA float64
 }

@@ -972,7 +972,8 @@ func TestPinyinPrefersWords(t *testing.T) {
 		{nil, ""},
 	} {
 		slices.SortFunc(c.cands, pairRank)
-		if got := choose(c.cands); got != c.want {
+		var noFAQ *pinyinIndex // general Chinese alone
+		if got := noFAQ.choose(c.cands); got != c.want {
 			t.Errorf("choose(%v) = %q, want %q", c.cands, got, c.want)
 		}
 	}

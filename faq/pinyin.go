@@ -58,7 +58,7 @@ const faqLead = 2
 // order) that is meant: the only one; else the only word of general Chinese
 // among them; else the commonest word, when it leads the next by wordLead;
 // else, of two words about as common in general Chinese, the one the FAQ
-// uses far more (faqLead), when px is set. "" when there is no telling.
+// uses far more (faqLead), when px is not nil. "" when there is no telling.
 func (px *pinyinIndex) choose(cands []string) string {
 	switch {
 	case len(cands) == 0:
@@ -85,9 +85,6 @@ func (px *pinyinIndex) choose(cands []string) string {
 	}
 	return ""
 }
-
-// choose is pinyinIndex.choose without the FAQ's weights.
-func choose(cands []string) string { return (*pinyinIndex)(nil).choose(cands) }
 
 // maxSyllable is the length of the longest pinyin syllable ("zhuang").
 const maxSyllable = 6

@@ -97,15 +97,8 @@ func (ix *Index) findTopics() []int32 {
 		}
 	}
 	// Near-duplicate questions, compared with the groups that share one of
-	// their rarer terms.
-	vecs, norms := ix.termVectors(ix.post.q, nil)
-	// The answers' own words: those no question of the entry has.
-	terms := make([]string, len(ix.voc.ids))
-	for t, i := range ix.voc.ids {
-		terms[i] = t
-	}
-	avecs, anorms := ix.termVectors(ix.post.a, func(t int) bool { return ix.wordTerm(terms[t]) })
-	ix.near = nearVecs{vecs, norms, avecs, anorms}
+	// their rarer terms (ix.near holds their vectors).
+	nv := &ix.near
 	// Each entry's question, for the words of two questions in one
 	// language: a group's vector holds all its languages.
 	qvecs := map[*Entry]termVec{}
@@ -138,11 +131,11 @@ func (ix *Index) findTopics() []int32 {
 					continue
 				}
 				seen[k] = true
-				c := cosine(vecs[a], vecs[b], norms[a], norms[b])
+				c := nv.questions(a, b)
 				if c < sameFloor {
 					continue // far from the same words in any language
 				}
-				if c >= sameTopic && cosine(avecs[a], avecs[b], anorms[a], anorms[b]) >= sameAnswer || ix.sameWords(a, b, qvec) >= sameWords {
+				if c >= sameTopic && nv.answers(a, b) >= sameAnswer || ix.sameWords(a, b, qvec) >= sameWords {
 					union(a, b)
 				}
 			}
@@ -186,7 +179,8 @@ const (
 )
 
 // nearVecs are the groups' question vectors (all languages together) and
-// their answers' own words, with their norms.
+// their answers' own words, with their norms: what tells copies (findTopics)
+// and near copies (nearCopies) apart.
 type nearVecs struct {
 	q     []termVec
 	qNorm []float64
@@ -194,18 +188,37 @@ type nearVecs struct {
 	aNorm []float64
 }
 
-// nearCopies reports whether groups a and b are near copies (see
-// nearQuestion), with the two cosines.
-func (ix *Index) nearCopies(a, b int32) (bool, float64, float64) {
-	nv := &ix.near
-	if int(max(a, b)) >= len(nv.q) {
-		return false, 0, 0
+// groupVectors builds the groups' nearVecs: the answers' own words are
+// those no question of the entry has.
+func (ix *Index) groupVectors() nearVecs {
+	terms := make([]string, len(ix.voc.ids))
+	for t, i := range ix.voc.ids {
+		terms[i] = t
 	}
-	qc := cosine(nv.q[a], nv.q[b], nv.qNorm[a], nv.qNorm[b])
+	q, qn := ix.termVectors(ix.post.q, nil)
+	a, an := ix.termVectors(ix.post.a, func(t int) bool { return ix.wordTerm(terms[t]) })
+	return nearVecs{q, qn, a, an}
+}
+
+// questions and answers are the cosine similarities of groups a's and b's
+// questions, and of their answers' own words.
+func (nv *nearVecs) questions(a, b int32) float64 {
+	return cosine(nv.q[a], nv.q[b], nv.qNorm[a], nv.qNorm[b])
+}
+
+func (nv *nearVecs) answers(a, b int32) float64 {
+	return cosine(nv.a[a], nv.a[b], nv.aNorm[a], nv.aNorm[b])
+}
+
+// nearCopies reports whether groups a and b are near copies (see
+// nearQuestion), with the two cosines (the answers' 0 when the questions'
+// is already too low).
+func (ix *Index) nearCopies(a, b int32) (bool, float64, float64) {
+	qc := ix.near.questions(a, b)
 	if qc < nearQuestion {
 		return false, qc, 0
 	}
-	ac := cosine(nv.a[a], nv.a[b], nv.aNorm[a], nv.aNorm[b])
+	ac := ix.near.answers(a, b)
 	return ac >= nearAnswer, qc, ac
 }
 
