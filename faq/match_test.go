@@ -992,6 +992,15 @@ func TestPinyinPrefersWords(t *testing.T) {
 	if got, _ := ix.an.reading("gongji"); got != "攻击" {
 		t.Errorf(`reading("gongji") in a security FAQ = %q, want 攻击`, got)
 	}
+	// A variant weighs what its concept weighs, a Latin one too: 内容分发
+	// is cdn.
+	if px := ix.an.pinyin; px.weightOf("内容分发") != px.voc.unknown[1] {
+		t.Errorf("weightOf(内容分发) = %v in an FAQ without cdn, want the unknown weight %v", px.weightOf("内容分发"), px.voc.unknown[1])
+	}
+	cdn := loadPage(t, "# CDN\n\n## CDN怎么收费？ {#fee}\n\n按流量。\n\n## CDN如何刷新？ {#refresh}\n\n在控制台刷新。\n\n## 域名如何解析？ {#dns}\n\n添加记录。\n")
+	if px, id := cdn.an.pinyin, cdn.voc.ids["cdn"]; px.weightOf("内容分发") != cdn.voc.idf[id] {
+		t.Errorf("weightOf(内容分发) = %v, want cdn's weight %v", px.weightOf("内容分发"), cdn.voc.idf[id])
+	}
 	ix = loadPage(t, "# 账单FAQ\n\n## 账单怎么看？ {#bill}\n\n账单按月汇总，共计金额在页面底部。\n\n## 实例怎么续费？ {#renew}\n\n在控制台续费。\n")
 	if got, _ := ix.an.reading("gongji"); got == "攻击" {
 		t.Errorf(`reading("gongji") in an FAQ that asks of no attack = %q, want 共计 or nothing`, got)

@@ -113,14 +113,33 @@ type pinyinIndex struct {
 	lexHan map[string]string
 }
 
-// weightOf is the mean weight in the FAQ of the character pairs of Han
-// text w (a pair it lacks weighs as an unknown term), or of its concept's
-// when w is a variant of the lexicon's: low for the words the FAQ uses
-// most.
+// weightOf is how much Han text w weighs in the FAQ, low for the words it
+// uses most: the mean of its character pairs' weights (see hanWeight), or,
+// when w is a variant of the lexicon's, of its concept's words.
 func (px *pinyinIndex) weightOf(w string) float32 {
 	if c := px.lexHan[w]; c != "" && c != w {
-		w = c
+		// A concept is one or more words, Han or Latin ("开办 网站", "cdn"):
+		// the mean of theirs.
+		var sum float32
+		words := strings.Fields(c)
+		for _, cw := range words {
+			switch id, ok := px.voc.ids[cw]; {
+			case !isASCIIWord(cw):
+				sum += px.hanWeight(cw)
+			case ok:
+				sum += px.voc.idf[id]
+			default:
+				sum += px.voc.unknown[1]
+			}
+		}
+		return sum / float32(max(1, len(words)))
 	}
+	return px.hanWeight(w)
+}
+
+// hanWeight is the mean weight in the FAQ of the character pairs of Han
+// text w, a pair it lacks weighing as an unknown term.
+func (px *pinyinIndex) hanWeight(w string) float32 {
 	var sum float32
 	n := 0
 	prev := -1
